@@ -1,0 +1,197 @@
+"""Agency lists as printed -> canonical agencies with function and administrative level.
+
+A list such as "自治区卫生健康委、人社厅,各市地人民政府" or "各级医保、人社、卫生健康等部门" shares
+its prefix (自治区, 各级) and its suffix (部门) across items; scraped lists also lose separators
+("各级卫生健康委组织部"). Names are resolved against data/dictionaries/agencies.yml.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from . import DATA_DIR
+from .spans import SPACE
+
+DICTIONARY = DATA_DIR / "dictionaries" / "agencies.yml"
+_SEPARATORS = "、,，;；"
+_TRAILERS = ("等部门", "等单位", "等")   # "各级医保、卫生健康等部门": 部门 belongs to every item
+
+
+@dataclass(frozen=True)
+class Agency:
+    name_zh: str
+    name_en: str
+    function: str
+    level: str
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One agency as printed in the text: raw slice and its canonical agency."""
+
+    raw: str
+    start: int
+    end: int
+    agency: Agency
+
+
+class UnknownAgency(ValueError):
+    def __init__(self, name: str, offset: int):
+        super().__init__(name)
+        self.name = name
+        self.offset = offset
+
+
+@dataclass(frozen=True)
+class _Core:
+    zh: str
+    en: str
+    function: str
+
+
+class Dictionary:
+    def __init__(self, data: dict):
+        self.prefixes = sorted(data["prefixes"], key=lambda p: -len(p["zh"]))
+        self.cores: dict[str, _Core] = {}
+        for c in data["cores"]:
+            core = _Core(c["zh"], c["en"], c["function"])
+            for alias in [c["zh"], *c.get("aliases", [])]:
+                self.cores[alias] = core
+        self.full: dict[str, Agency] = {}
+        for f in data["full_names"]:
+            agency = Agency(f["zh"], f["en"], f["function"], f["level"])
+            for alias in [f["zh"], *f.get("aliases", [])]:
+                self.full[alias] = agency
+        lg = data["leading_group"]
+        self.group_re = re.compile(lg["pattern"])
+        self.group_function = lg["function"]
+        self.group_en = lg["en"]
+        # Names with a separator inside ("各区、县(市)政府") must not be split.
+        self.protected = sorted((n for n in self.full if any(s in n for s in _SEPARATORS)), key=len, reverse=True)
+
+    def prefixes_for(self, region: str):
+        return [p for p in self.prefixes if "regions" not in p or region in p["regions"]]
+
+    def resolve(self, name: str, region: str, inherited_prefix: dict | None, default_prefix: dict | None):
+        """Agency for one cleaned item, and the prefix it carries (for the items after it)."""
+        if name in self.full:
+            return self.full[name], None
+        for p in self.prefixes_for(region):
+            if name.startswith(p["zh"]):
+                agency = self._with_prefix(name[len(p["zh"]):], p)
+                if agency:
+                    return agency, p
+        prefix = inherited_prefix or default_prefix
+        agency = self._with_prefix(name, prefix) if prefix else None
+        return agency, None
+
+    def _with_prefix(self, core_name: str, prefix: dict) -> Agency | None:
+        core = self.cores.get(core_name)
+        if core:
+            return Agency(prefix["canonical"] + core.zh, prefix["en"].format(core.en), core.function, prefix["level"])
+        m = self.group_re.match(core_name)
+        if m:
+            group = prefix["canonical"] + m["group"]
+            return Agency(group + "成员单位", self.group_en.format(group=group), self.group_function, prefix["level"])
+        return None
+
+    def known_piece(self, name: str, region: str) -> bool:
+        if name in self.full or name in self.cores or self.group_re.match(name):
+            return True
+        return any(name.startswith(p["zh"]) and name[len(p["zh"]):] in self.cores for p in self.prefixes_for(region))
+
+
+@lru_cache(maxsize=4)
+def load_dictionary(path: Path = DICTIONARY) -> Dictionary:
+    return Dictionary(yaml.safe_load(Path(path).read_text(encoding="utf-8")))
+
+
+def _items(text: str, offset: int, dictionary: Dictionary) -> list[tuple[int, int]]:
+    """Spans of list items, split on separators outside parentheses and protected names."""
+    masked = list(text)
+    for name in dictionary.protected:
+        for m in re.finditer(re.escape(name), text):
+            for i in range(m.start(), m.end()):
+                masked[i] = "X"
+    depth, spans, start = 0, [], 0
+    for i, ch in enumerate(masked):
+        if ch in "(（":
+            depth += 1
+        elif ch in ")）":
+            depth = max(0, depth - 1)
+        elif depth == 0 and (ch in _SEPARATORS or (ch == "及" and text[i + 1:i + 3] in ("各级", "市"))):
+            spans.append((start, i))
+            start = i + 1
+    spans.append((start, len(text)))
+    out = []
+    for s, e in spans:
+        while s < e and text[s] in SPACE:
+            s += 1
+        while e > s and text[e - 1] in SPACE:
+            e -= 1
+        if s < e:
+            out.append((offset + s, offset + e))
+    return out
+
+
+def _squeeze(raw: str) -> str:
+    return "".join(ch for ch in raw if ch not in SPACE)
+
+
+def parse_list(text: str, start: int, end: int, region: str, default_prefix: str | None = None,
+               dictionary: Dictionary | None = None) -> list[Mention]:
+    """Mentions in text[start:end], a list of agency names with no role words."""
+    d = dictionary or load_dictionary()
+    default = next((p for p in d.prefixes_for(region) if p["zh"] == default_prefix), None)
+    spans = _items(text[start:end], start, d)
+    names = [_squeeze(text[s:e]) for s, e in spans]
+    suffix = ""
+    for trailer in _TRAILERS:
+        if names and names[-1].endswith(trailer):
+            suffix = "部门" if trailer == "等部门" else ""
+            names[-1] = names[-1][: -len(trailer)]
+            s, e = spans[-1]
+            spans[-1] = (s, e - len(trailer))
+            break
+    if suffix == "" and names and names[-1].endswith("部门"):
+        suffix = "部门"
+    mentions: list[Mention] = []
+    prefix = None
+    for (s, e), name in zip(spans, names):
+        for piece_s, piece_e, piece in _pieces(text, s, e, name, region, d):
+            agency, carried = _resolve_piece(piece, suffix, region, prefix, default, d)
+            if agency is None:
+                raise UnknownAgency(piece, piece_s)
+            if carried:
+                prefix = carried
+            mentions.append(Mention(text[piece_s:piece_e], piece_s, piece_e, agency))
+    return mentions
+
+
+def _resolve_piece(piece, suffix, region, prefix, default, d):
+    agency, carried = d.resolve(piece, region, prefix, default)
+    if agency is None and suffix:
+        agency, carried = d.resolve(piece + suffix, region, prefix, default)
+    return agency, carried
+
+
+def _pieces(text: str, s: int, e: int, name: str, region: str, d: Dictionary):
+    """One item, or two when a separator was lost in the scrape ("卫生健康委组织部")."""
+    if _resolvable(name, region, d):
+        return [(s, e, name)]
+    raw_positions = [i for i in range(s, e) if text[i] not in SPACE]
+    for cut in range(len(name) - 1, 0, -1):
+        left, right = name[:cut], name[cut:]
+        if _resolvable(left, region, d) and _resolvable(right, region, d, allow_bare=True):
+            mid = raw_positions[cut]
+            return [(s, raw_positions[cut - 1] + 1, left), (mid, e, right)]
+    return [(s, e, name)]
+
+
+def _resolvable(name: str, region: str, d: Dictionary, allow_bare: bool = True) -> bool:
+    return d.known_piece(name, region) or d.known_piece(name + "部门", region)

@@ -1,0 +1,189 @@
+"""What every normalizer shares: the document it reads, the units it cuts, the agencies it finds."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ..agencies import Mention, UnknownAgency, parse_list
+from ..errors import SourceError, error_at
+from ..manifest import DocumentMeta
+from ..repairs import Repair
+from ..spans import Line, Unit, lines_of
+
+ROLES = ("lead", "support", "joint")
+
+# Chinese numerals as printed in headings: (一) … (二十四).
+CN_NUMERAL = "〇一二三四五六七八九十百零两"
+
+
+@dataclass
+class AgencyRow:
+    unit_id: str
+    mention: Mention
+    role: str
+    inherited: bool = False
+    source_unit_id: str = ""    # where the assignment is printed (an agency line, a parent)
+
+
+@dataclass
+class Normalized:
+    units: list[Unit] = field(default_factory=list)
+    agencies: list[AgencyRow] = field(default_factory=list)
+    repairs: list[Repair] = field(default_factory=list)
+    no_agency: list[str] = field(default_factory=list)     # tasks the document names no agency for
+
+
+class Document:
+    """One raw document being cut into units; collects what the normalizer finds."""
+
+    def __init__(self, meta: DocumentMeta, path, text: str, agency_prefix: str | None):
+        self.meta = meta
+        self.path = path
+        self.text = text
+        self.region = meta.region
+        self.agency_prefix = agency_prefix
+        self.out = Normalized()
+        self._kind_counts: Counter[str] = Counter()
+        self._ids: set[str] = set()
+
+    # -- errors -------------------------------------------------------------------------
+    def error(self, offset: int, message: str) -> SourceError:
+        return error_at(self.path, self.text, offset, message)
+
+    # -- lines --------------------------------------------------------------------------
+    def lines(self, start: int = 0, end: int | None = None) -> list[Line]:
+        return lines_of(self.text, start, end)
+
+    # -- units --------------------------------------------------------------------------
+    def unit(self, kind: str, start: int, end: int, no: str = "", parent_id: str = "",
+             key: str | None = None, **attrs) -> Unit:
+        """Add a unit. Its id is region:key, or region:kind-N for unnumbered spans."""
+        if key is None:
+            self._kind_counts[kind] += 1
+            key = f"{kind}-{self._kind_counts[kind]}"
+        unit_id = f"{self.region}:{key}"
+        if unit_id in self._ids:
+            raise self.error(start, f"two units would share the id {unit_id}: numbering repeats")
+        self._ids.add(unit_id)
+        u = Unit(unit_id, kind, no, parent_id, start, end, **attrs)
+        self.out.units.append(u)
+        return u
+
+    def unit_for_lines(self, kind: str, lines: list[Line], **kw) -> Unit:
+        return self.unit(kind, lines[0].start, lines[-1].end, **kw)
+
+    # -- agencies -----------------------------------------------------------------------
+    def mentions(self, start: int, end: int) -> list[Mention]:
+        try:
+            return parse_list(self.text, start, end, self.region, self.agency_prefix)
+        except UnknownAgency as exc:
+            raise self.error(exc.offset, f"unknown agency '{exc.name}': add it to data/dictionaries/agencies.yml") from None
+
+    def assign(self, unit: Unit, mentions: list[Mention], role: str, inherited: bool = False,
+               source_unit_id: str = "") -> None:
+        assert role in ROLES
+        for m in mentions:
+            self.out.agencies.append(AgencyRow(unit.unit_id, m, role, inherited, source_unit_id or unit.unit_id))
+
+    def repair(self, start: int, end: int, reading: str | None, reason: str, confidence: str = "high") -> None:
+        self.out.repairs.append(Repair(start, end, self.text[start:end], reading, reason, confidence))
+
+
+def cn_to_int(s: str) -> int:
+    """Chinese numeral (一 … 九十九, with 十/百) to int."""
+    digits = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+              "六": 6, "七": 7, "八": 8, "九": 9}
+    if s.isdigit():
+        return int(s)
+    total, current = 0, 0
+    for ch in s:
+        if ch in digits:
+            current = digits[ch]
+        elif ch == "十":
+            total += (current or 1) * 10
+            current = 0
+        elif ch == "百":
+            total += (current or 1) * 100
+            current = 0
+        else:
+            raise ValueError(s)
+    return total + current
+
+
+def expect_sequence(doc: Document, found: list[tuple[int, int]], what: str) -> None:
+    """Numbers (value, offset) must run 1, 2, 3 …; a gap means the structure was not recognised."""
+    for i, (value, offset) in enumerate(found, 1):
+        if value != i:
+            raise doc.error(offset, f"{what} {value} found where {what} {i} was expected")
+
+
+RESPONSIBILITY_TAIL = re.compile(r"[(（]([^()（）]*?)[)）]\s*$")
+
+
+_METADATA = re.compile(
+    r"^(当前位置|发布时间|发布日期|来源|浏览次数|阅读次数|作者|无障碍阅读|>|[(（]此件公开发布[)）]|"
+    r"\d{4}[-/]\d{1,2}[-/]\d{1,2}|\d{7,8}$|\d{4}年\d{1,2}月\d{1,2}日$|.{0,6}[〔\[]\d{4}[〕\]]\d+号$)")
+_NOTICE = re.compile(r"([:：]$|印发给你们|请认真|现印发|现将)")
+
+
+def front_matter(doc: Document, lines: list[Line]) -> None:
+    """Page furniture, the transmitting notice and titles before a document's body."""
+    for line in lines:
+        t = line.text
+        if _METADATA.search(t):
+            kind = "metadata"
+        elif _NOTICE.search(t) or t == doc.meta.issuer or t.replace(" ", "") == doc.meta.issuer:
+            kind = "notice"
+        elif "。" not in t and len(t) <= 80:
+            kind = "title"
+        else:
+            kind = "preamble"
+        doc.unit(kind, line.start, line.end)
+
+
+_JOINT_TAIL = re.compile(r"(按职责分工负责|分别负责|共同负责)$")
+_LEAD_SUPPORT = re.compile(r"^(?P<lead>.*?)(?<!分别)(?<!分工)负责[,，、;；]?(?P<support>.*?)配合$")
+
+
+def assign_parenthesis(doc: Document, unit, start: int, end: int) -> None:
+    """Roles from a closing parenthesis's text[start:end] (without the brackets):
+
+    "A负责,B、C配合"      A lead, B and C support (several names before 负责 share it: joint)
+    "A、B分别负责"         all joint; likewise 按职责分工负责 and 共同负责
+    "A负责"                A lead (joint when several names share it)
+    """
+    inner = doc.text[start:end]
+    if m := _LEAD_SUPPORT.match(inner):
+        leads = doc.mentions(start + m.start("lead"), start + m.end("lead"))
+        doc.assign(unit, leads, "lead" if len(leads) == 1 else "joint")
+        doc.assign(unit, doc.mentions(start + m.start("support"), start + m.end("support")), "support")
+    elif m := _JOINT_TAIL.search(inner):
+        doc.assign(unit, doc.mentions(start, start + m.start()), "joint")
+    elif inner.endswith("负责"):
+        leads = doc.mentions(start, end - 2)
+        doc.assign(unit, leads, "lead" if len(leads) == 1 else "joint")
+    else:
+        raise doc.error(start, "responsibility parenthesis names no role (负责/配合)")
+
+
+def closing_parenthesis(doc: Document, start: int, end: int) -> tuple[int, int] | None:
+    """Inner span of the parenthesis that closes text[start:end], if the unit ends with one."""
+    text = doc.text
+    e = end
+    while e > start and text[e - 1] in " \t\r\n\u3000。":
+        e -= 1
+    if e <= start or text[e - 1] not in ")）":
+        return None
+    depth, i = 0, e - 1
+    while i >= start:
+        ch = text[i]
+        if ch in ")）":
+            depth += 1
+        elif ch in "(（":
+            depth -= 1
+            if depth == 0:
+                return i + 1, e - 1
+        i -= 1
+    return None

@@ -1,0 +1,36 @@
+"""The build's closing report: per region, what was found and what needs a reader's eye."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .build import DocResult
+
+
+def build_report(results: list[DocResult], tables: dict[str, pd.DataFrame]) -> str:
+    units, ta = tables["units"], tables["task_agencies"]
+    lines = []
+    for r in results:
+        region = r.meta.region
+        u = units[units.region == region]
+        kinds = u.kind.value_counts()
+        tasks = u[u.kind == "task"].unit_id
+        with_agency = set(ta[ta.region == region].unit_id)
+        missing = [t for t in tasks if t not in with_agency]
+        counts = {
+            "tasks": len(tasks),
+            "agency rows": int((ta.region == region).sum()),
+            "agencies": int((tables["agencies"].region == region).sum()),
+            "targets": int((tables["targets"].region == region).sum()),
+            "deadlines": int((tables["deadlines"].region == region).sum()),
+            "repairs": int((tables["repairs"].region == region).sum()),
+            "unaccounted chars": r.unaccounted,
+        }
+        lines.append(f"{region} ({r.meta.region_zh}, {r.meta.year}): "
+                     + ", ".join(f"{k} {v}" for k, v in counts.items()))
+        lines.append("  units by kind: " + ", ".join(f"{k} {v}" for k, v in kinds.sort_index().items()))
+        if missing:
+            lines.append("  tasks naming no agency: " + ", ".join(missing))
+        if not r.meta.sha256 or r.meta.sha256 != r.sha256:
+            lines.append(f"  note: {r.path.name} sha256 differs from the manifest (file changed since it was listed)")
+    return "\n".join(lines)
