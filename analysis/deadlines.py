@@ -25,7 +25,7 @@ _PATTERNS = [
     # 9月底前 in the document's own year
     ("month", re.compile(r"(?<![\d年每])(?P<m>\d{1,2})月(?P<end>底|末)?(?P<before>前|以前|之前)")),
     # 年底, 年内, 年末 in the document's own year
-    ("this_year", re.compile(r"(?<![\d每全当上今明去])(?P<w>年底|年内|年末)")),
+    ("this_year", re.compile(r"(?<![\d每全当上今明去一二两三四五六七八九十几])(?P<w>年底|年内|年末)")),
 ]
 _PLAN_END = {"十三": 2020, "十四": 2025, "十五": 2030, "十二": 2015, "十一": 2010}
 

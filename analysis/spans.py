@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 # Whitespace as scraped pages have it: ASCII, ideographic space, no-break space.
-SPACE = " \t\r\n\u3000\u00a0\ufeff"
+SPACE = " \t\r\n\u3000\u00a0\ufeff\u200b\u2002\u2003\u2009\u202f"
 _NON_SPACE = re.compile(f"[^{re.escape(SPACE)}]")
 
 

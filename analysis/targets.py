@@ -134,6 +134,8 @@ def _judge(seg: str, s: int, e: int, a: float, b: float | None, unit: str):
             end = e + len(word)
             break
     lead = _lead_word(before)
+    if lead is None and "至少" in before[-5:]:
+        lead = "ge"     # 至少调整一次, 至少有1家
     if comparator is None and lead:
         comparator = lead
     if unit == "级" and not (_LEVEL_AFTER.match(seg[e:]) and

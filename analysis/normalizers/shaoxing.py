@@ -1,0 +1,153 @@
+"""Shaoxing 2016 (绍兴市人民政府, 绍政发[2016]36号, 深化医药卫生体制改革综合试点实施方案).
+
+Conventions of this document:
+- A commercial database page wraps the text: its banner lines before the title are
+  boilerplate, its field list (发布日期 … 正文内容) metadata, and everything from <END> on is
+  boilerplate.
+- The plan: 一、实施目标 (an opening sentence and five goals (一)…(五), kind goal), 二、实施内容
+  (seven areas, kind area), 三、工作要求 (five safeguards), 四、进度安排 (three phases).
+- The annex (重点任务及分工) is a flattened table: areas (一)…(七) hold sub-areas 1., 2.… which
+  hold items (1), (2)…: the 103 items are the atomic tasks, id "(一)1.(1)". Cells on one row are
+  separated by two or more spaces; a page break repeats the area cell before a sub-area.
+- The responsible-units cell is merged over several rows: its text follows the first item it
+  covers and applies to every later item of the same sub-area with no cell of its own
+  (inherited = true). ▲ marks the lead(s) (the names up to the next comma); the names after it
+  support. A cell without ▲ states no lead: its names are joint.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .base import Document, front_matter
+
+PART = re.compile(r"^([一二三四五六七八九十]+)、")
+CN_ITEM = re.compile(r"^[(（]([一二三四五六七八九十]+)[)）]")
+SUB = re.compile(r"^(\d+)[.．]")
+ITEM = re.compile(r"^[(（](\d+)[)）]")
+CELL_GAP = re.compile(r"[ \u3000\u00a0]{2,}")
+PART_KINDS = {"实施目标": "goal", "实施内容": "area", "工作要求": "safeguard", "进度安排": "phase"}
+
+
+def normalize(doc: Document) -> None:
+    lines = doc.lines()
+    body = _wrapper(doc, lines)
+    annex = next((i for i, l in enumerate(body) if l.text.startswith("附件")), None)
+    if annex is None:
+        raise doc.error(body[0].start, "no 附件 (annex) line found: not the Shaoxing layout")
+    first_part = next((i for i, l in enumerate(body) if PART.match(l.text)), annex)
+    front_matter(doc, body[:first_part])
+    _plan(doc, body[first_part:annex])
+    doc.unit("attachment", body[annex].start, body[annex].end)
+    _annex(doc, body[annex + 1:])
+
+
+def _wrapper(doc: Document, lines):
+    """Mark the database page around the text; return the document's own lines."""
+    try:
+        begin = next(i for i, l in enumerate(lines) if l.text == "正文内容")
+        end = next(i for i, l in enumerate(lines) if l.text == "<END>")
+    except StopIteration:
+        raise doc.error(0, "database page markers (正文内容 … <END>) not found") from None
+    title = next((i for i in range(begin) if "通知" in lines[i].text or "方案" in lines[i].text), begin)
+    for line in lines[:title]:
+        doc.unit("boilerplate", line.start, line.end)
+    doc.unit("title", lines[title].start, lines[title].end)
+    for line in lines[title + 1:begin + 1]:
+        doc.unit("metadata", line.start, line.end)
+    for line in lines[end:]:
+        doc.unit("boilerplate", line.start, line.end)
+    return lines[begin + 1:end]
+
+
+def _plan(doc: Document, lines) -> None:
+    part, kind = None, None
+    for line in lines:
+        t = line.text
+        if m := PART.match(t):
+            part = doc.unit("heading", line.start, line.end, no=f"{m.group(1)}、", key=f"{m.group(1)}、")
+            kind = next((k for name, k in PART_KINDS.items() if name in t), None)
+            if kind is None:
+                raise doc.error(line.start, f"unknown part heading '{t}'")
+        elif part is None:
+            raise doc.error(line.start, "text before the first part heading")
+        elif m := CN_ITEM.match(t):
+            no = f"({m.group(1)})"
+            doc.unit(kind, line.start, line.end, no=no, parent_id=part.unit_id, key=f"{kind}{no}")
+        elif kind == "goal":
+            doc.unit("goal", line.start, line.end, parent_id=part.unit_id, key="goal")
+        else:
+            doc.unit("note", line.start, line.end, parent_id=part.unit_id)
+
+
+def _annex(doc: Document, lines) -> None:
+    area = sub = None          # current area number "(一)" and sub-area unit
+    area_heads: dict[str, str] = {}
+    cell = None                # (agency_line unit, mentions by role) that items inherit
+    item = None
+    expected_item = 1
+    for line in lines:
+        for s, e in _cells(doc, line):
+            t = doc.text[s:e]
+            if m := CN_ITEM.match(t):
+                no = f"({m.group(1)})"
+                if no in area_heads:
+                    doc.unit("heading_repeat", s, e, no=no, parent_id=area_heads[no])
+                else:
+                    area_heads[no] = doc.unit("heading", s, e, no=no, key=f"annex{no}").unit_id
+                area = no
+            elif m := SUB.match(t):
+                if area is None:
+                    raise doc.error(s, "sub-area before any area")
+                sub = doc.unit("heading", s, e, no=f"{m.group(1)}.", parent_id=area_heads[area],
+                               key=f"{area}{m.group(1)}.")
+                cell, expected_item = None, 1
+            elif m := ITEM.match(t):
+                if sub is None:
+                    raise doc.error(s, "item before any sub-area")
+                if int(m.group(1)) != expected_item:
+                    raise doc.error(s, f"item ({m.group(1)}) found where item ({expected_item}) was expected")
+                expected_item += 1
+                item = doc.unit("task", s, e, no=f"({m.group(1)})", parent_id=sub.unit_id,
+                                key=f"{sub.unit_id.split(':', 1)[1]}({m.group(1)})")
+                if cell:
+                    _inherit(doc, item, cell)
+            elif t.startswith("▲为牵头部门") or t.startswith("主要工作"):
+                doc.unit("note" if t.startswith("▲") else "table_header", s, e)
+            else:
+                cell = _agency_cell(doc, s, e, item)
+
+
+def _cells(doc: Document, line):
+    """Spans of the cells on one flattened table line."""
+    pos = line.start
+    for m in CELL_GAP.finditer(line.text):
+        yield pos, line.start + m.start()
+        pos = line.start + m.end()
+    yield pos, line.end
+
+
+def _agency_cell(doc: Document, s: int, e: int, item):
+    if item is None or doc.out.units[-1] is not item:
+        raise doc.error(s, "responsible-units cell does not follow an item")
+    line_unit = doc.unit("agency_line", s, e, parent_id=item.unit_id, key=f"{item.unit_id.split(':', 1)[1]}/agencies")
+    text = doc.text
+    roles = []
+    led = "▲" in text[s:e]
+    pos = s
+    for group_end in [*(i for i in range(s, e) if text[i] in ",，"), e]:
+        gs = pos + 1 if text[pos] == "▲" else pos
+        role = ("lead" if text[pos] == "▲" else "support") if led else "joint"
+        roles.append((role, doc.mentions(gs, group_end)))
+        pos = group_end + 1
+        while pos < e and text[pos] in " \u3000":
+            pos += 1
+    for role, mentions in roles:
+        doc.assign(item, mentions, role, source_unit_id=line_unit.unit_id)
+    return line_unit, roles
+
+
+def _inherit(doc: Document, item, cell) -> None:
+    line_unit, roles = cell
+    for role, mentions in roles:
+        doc.assign(item, mentions, role, inherited=True, source_unit_id=line_unit.unit_id)
