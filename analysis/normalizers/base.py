@@ -81,6 +81,15 @@ class Document:
         except UnknownAgency as exc:
             raise self.error(exc.offset, f"unknown agency '{exc.name}': add it to data/dictionaries/agencies.yml") from None
 
+    def is_agency_list(self, start: int, end: int) -> bool:
+        """True when text[start:end] reads as a complete list of known agencies."""
+        if self.text[start:end].rstrip().endswith(("、", ",", "，")):
+            return False
+        try:
+            return bool(parse_list(self.text, start, end, self.region, self.agency_prefix))
+        except UnknownAgency:
+            return False
+
     def assign(self, unit: Unit, mentions: list[Mention], role: str, inherited: bool = False,
                source_unit_id: str = "") -> None:
         assert role in ROLES

@@ -86,9 +86,19 @@ def _annex(doc: Document, lines) -> None:
     cell = None                # (agency_line unit, mentions by role) that items inherit
     item = None
     expected_item = 1
+    pending = None             # the last item, until we know whether a cell of its own follows
+
+    def settle():
+        if pending is not None and cell is not None:
+            _inherit(doc, pending, cell)
+
     for line in lines:
         for s, e in _cells(doc, line):
             t = doc.text[s:e]
+            is_cell = not (CN_ITEM.match(t) or SUB.match(t) or ITEM.match(t) or t.startswith(("▲为牵头部门", "主要工作")))
+            if not is_cell:
+                settle()
+                pending = None
             if m := CN_ITEM.match(t):
                 no = f"({m.group(1)})"
                 if no in area_heads:
@@ -110,12 +120,13 @@ def _annex(doc: Document, lines) -> None:
                 expected_item += 1
                 item = doc.unit("task", s, e, no=f"({m.group(1)})", parent_id=sub.unit_id,
                                 key=f"{sub.unit_id.split(':', 1)[1]}({m.group(1)})")
-                if cell:
-                    _inherit(doc, item, cell)
+                pending = item
             elif t.startswith("▲为牵头部门") or t.startswith("主要工作"):
                 doc.unit("note" if t.startswith("▲") else "table_header", s, e)
             else:
                 cell = _agency_cell(doc, s, e, item)
+                pending = None
+    settle()
 
 
 def _cells(doc: Document, line):
