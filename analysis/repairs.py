@@ -2,7 +2,7 @@
 
 Raw files are never changed. Repairs feed `text_clean`, dates and numbers. Some damage is
 found by rule (a date that lost 年月日, a 文号 that lost its bracket); the rest is listed by
-researchers in data/dictionaries/repairs.yml, keyed by the text around it.
+researchers in data/dictionaries/repairs.yml, keyed by the text around it (every occurrence of that text is repaired).
 """
 
 from __future__ import annotations
@@ -79,14 +79,15 @@ def load_curated(region: str, text: str, path: Path, source: Path = CURATED) -> 
         if e["region"] != region:
             continue
         context, damaged = e["context"], e["raw"]
-        at = text.find(context)
-        if at < 0:
-            raise SourceError(source, f"repair for {region}: context '{context}' not found in {path}")
         inner = context.find(damaged)
         if inner < 0:
             raise SourceError(source, f"repair for {region}: raw '{damaged}' is not inside its context '{context}'")
-        start = at + inner
-        out.append(Repair(start, start + len(damaged), damaged, e.get("reading"), e["reason"], e["confidence"]))
+        starts = [m.start() for m in re.finditer(re.escape(context), text)]
+        if not starts:
+            raise SourceError(source, f"repair for {region}: context '{context}' not found in {path}")
+        for at in starts:     # Yancheng's annex repeats its body text: the damage repeats too
+            start = at + inner
+            out.append(Repair(start, start + len(damaged), damaged, e.get("reading"), e["reason"], e["confidence"]))
     return out
 
 

@@ -34,8 +34,7 @@ def read_raw(path: Path) -> RawText:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        line, col = _byte_position(data, exc.start)
         raise SourceError(
             path, f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8", line, col
         ) from None
@@ -45,8 +44,14 @@ def read_raw(path: Path) -> RawText:
 def _reject_binary(path: Path, data: bytes) -> None:
     nul = data.find(b"\x00")
     if nul >= 0:
-        raise SourceError(path, "binary file (NUL byte), expected plain text",
-                          data.count(b"\n", 0, nul) + 1, nul - (data.rfind(b"\n", 0, nul) + 1) + 1)
+        raise SourceError(path, "binary file (NUL byte), expected plain text", *_byte_position(data, nul))
     control = sum(1 for b in data if b < 32 and b not in _CONTROL_OK)
     if control > _MAX_CONTROL_SHARE * len(data):
         raise SourceError(path, f"binary file ({control} control bytes), expected plain text")
+
+
+def _byte_position(data: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and character column of a byte offset (the column counts decoded characters)."""
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    col = len(data[line_start:offset].decode("utf-8", errors="replace")) + 1
+    return data.count(b"\n", 0, offset) + 1, col

@@ -120,7 +120,7 @@ def _judge(seg: str, s: int, e: int, a: float, b: float | None, unit: str):
     before, after = seg[max(0, s - 6):s], seg[e:e + 6]
     if a < 0 or in_name(seg, s) or _is_date_or_code(seg, s, e, unit, after):
         return None
-    if NOT_AFTER_LETTER.match(seg[e:e + 1]) or NOT_AFTER_LETTER.match(seg[s - 1:s] if s else ""):
+    if (not unit and NOT_AFTER_LETTER.match(seg[e:e + 1])) or NOT_AFTER_LETTER.match(seg[s - 1:s] if s else ""):
         return None
     if unit in ("岁",) or after.startswith(("岁", "周岁")) or before.endswith(("第", "每")):
         return None

@@ -121,11 +121,11 @@ def cn_to_int(s: str) -> int:
     return total + current
 
 
-def expect_sequence(doc: Document, found: list[tuple[int, int]], what: str) -> None:
-    """Numbers (value, offset) must run 1, 2, 3 …; a gap means the structure was not recognised."""
-    for i, (value, offset) in enumerate(found, 1):
-        if value != i:
-            raise doc.error(offset, f"{what} {value} found where {what} {i} was expected")
+def next_number(doc: Document, found: list[tuple[int, int]], value: int, offset: int, what: str) -> None:
+    """Numbers must run 1, 2, 3 …: a gap or repeat means the structure was not recognised."""
+    found.append((value, offset))
+    if value != len(found):
+        raise doc.error(offset, f"{what} {value} found where {what} {len(found)} was expected")
 
 
 RESPONSIBILITY_TAIL = re.compile(r"[(（]([^()（）]*?)[)）]\s*$")

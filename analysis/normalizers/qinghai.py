@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from .base import Document, assign_parenthesis, closing_parenthesis, cn_to_int, expect_sequence, front_matter
+from .base import Document, next_number, assign_parenthesis, closing_parenthesis, cn_to_int, front_matter
 
 PART = re.compile(r"^([一二三四五六七八九十]+)、")
 TASK = re.compile(r"^[(（]([一二三四五六七八九十]+)[)）]")
@@ -44,7 +44,7 @@ def normalize(doc: Document) -> None:
             part = doc.unit("heading", line.start, line.end, no=f"{m.group(1)}、", key=f"{m.group(1)}、")
         elif m := TASK.match(t):
             close_task()
-            numbers.append((cn_to_int(m.group(1)), line.start))
+            next_number(doc, numbers, cn_to_int(m.group(1)), line.start, "task")
             task_lines.append(line)
         elif ATTACHMENT.match(t):
             close_task()
@@ -57,7 +57,6 @@ def normalize(doc: Document) -> None:
     close_task()
     if not numbers:
         raise doc.error(lines[first].start, "no tasks (一)… found")
-    expect_sequence(doc, numbers, "task")
 
 
 def cn_key(no: str) -> str:

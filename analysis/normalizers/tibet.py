@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from .base import Document, assign_parenthesis, closing_parenthesis, expect_sequence, front_matter
+from .base import Document, next_number, assign_parenthesis, closing_parenthesis, front_matter
 
 PART = re.compile(r"^([一二三四五六七八九十]+)、")
 SECTION = re.compile(r"^[(（]([一二三四五六七八九十]+)[)）]")
@@ -45,7 +45,7 @@ def normalize(doc: Document) -> None:
             parent = doc.unit("heading", line.start, line.end, no=f"({m.group(1)})", key=f"({m.group(1)})").unit_id
             task = None
         elif m := TASK.match(t):
-            numbers.append((int(m.group(1)), line.start))
+            next_number(doc, numbers, int(m.group(1)), line.start, "task")
             task, follow = _task(doc, line, m.group(1), m.group(1), parent), 0
         elif in_requirements:
             doc.unit("safeguard", line.start, line.end, parent_id=parent)
@@ -56,7 +56,6 @@ def normalize(doc: Document) -> None:
             raise doc.error(line.start, "paragraph is neither numbered nor ends in its own (…负责) parenthesis")
     if not numbers:
         raise doc.error(lines[first].start, "no numbered tasks found")
-    expect_sequence(doc, numbers, "task")
 
 
 def _task(doc: Document, line, no: str, key: str, parent_id: str):

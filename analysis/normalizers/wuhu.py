@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from .base import Document, expect_sequence, front_matter
+from .base import Document, next_number, front_matter
 
 PART = re.compile(r"^([一二三四五六七八九十]+)、")
 ACTION = re.compile(r"^[(（]([一二三四五六七八九十]+)[)）]")
@@ -41,7 +41,7 @@ def normalize(doc: Document) -> None:
             action = doc.unit("heading", line.start, line.end, no=f"({m.group(1)})", parent_id=part.unit_id,
                               key=f"({m.group(1)})")
         elif m := TASK.match(t):
-            tasks.append((int(m.group(1)), line.start))
+            next_number(doc, tasks, int(m.group(1)), line.start, "task")
             _task(doc, line, m.group(1), action.unit_id if action else part.unit_id)
         elif BOILERPLATE.match(t) or footer:
             footer = True   # the page's download and feedback block runs to the end
@@ -53,7 +53,6 @@ def normalize(doc: Document) -> None:
             raise doc.error(line.start, "line is neither a heading nor a numbered task")
     if not tasks:
         raise doc.error(lines[first_part].start, "no numbered tasks found")
-    expect_sequence(doc, tasks, "task")
 
 
 def _task(doc: Document, line, number: str, parent_id: str) -> None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from .base import Document, cn_to_int, expect_sequence, front_matter
+from .base import Document, next_number, cn_to_int, front_matter
 
 PART = re.compile(r"^([一二三四五六七八九十]+)、")
 BODY = re.compile(r"^[(（]([一二三四五六七八九十]+)[)）]")
@@ -57,14 +57,13 @@ def _body(doc: Document, lines):
             part = doc.unit("heading", line.start, line.end, no=f"{m.group(1)}、", key=f"{m.group(1)}、")
             parts[t[m.end():].strip()] = part.unit_id
         elif m := BODY.match(t):
-            numbers.append((cn_to_int(m.group(1)), line.start))
+            next_number(doc, numbers, cn_to_int(m.group(1)), line.start, "body paragraph")
             bodies.append(doc.unit("body_task", line.start, line.end, no=f"({m.group(1)})",
                                    parent_id=part.unit_id, key=f"body({m.group(1)})"))
         elif part is not None:
             doc.unit("preamble", line.start, line.end, parent_id=part.unit_id)
         else:
             raise doc.error(line.start, "text before the first part heading")
-    expect_sequence(doc, numbers, "body paragraph")
     return parts, bodies
 
 
@@ -84,7 +83,7 @@ def _annex(doc: Document, lines, parts: dict[str, str]):
                 j += 1
             if not m.group(2):
                 doc.repair(line.start + m.end(1), line.start + m.end(1), ".", "period after the row number lost")
-            numbers.append((int(m.group(1)), line.start))
+            next_number(doc, numbers, int(m.group(1)), line.start, "row")
             rows.append(_row(doc, line, lines[i + 1:j], m.group(1), category))
             i = j
         elif (found := _category_at(lines, i, parts)) is not None:
@@ -109,7 +108,6 @@ def _annex(doc: Document, lines, parts: dict[str, str]):
             raise doc.error(line.start, "annex line is neither a row, a category cell nor a table header")
     if not rows:
         raise doc.error(lines[0].start if lines else 0, "annex table has no rows")
-    expect_sequence(doc, numbers, "row")
     return rows
 
 

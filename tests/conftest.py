@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import pytest
+
+from analysis import MANIFEST, RAW_DIR, build, tables
+
+
+@pytest.fixture(scope="session")
+def results():
+    return build.build_all(MANIFEST, RAW_DIR)
+
+
+@pytest.fixture(scope="session")
+def t(results):
+    """The assembled tables for the five shipped documents."""
+    return tables.assemble(results)
+
+
+@pytest.fixture(scope="session")
+def raw_text(results):
+    return {r.meta.region: r.text for r in results}
+
+
+def agencies_of(t, unit_id):
+    """{(canonical name, role)} of one task."""
+    ta = t["task_agencies"]
+    rows = ta[ta.unit_id == unit_id]
+    return {(r.name_zh, r.role) for r in rows.itertuples()}
+
+
+def targets_of(t, unit_id):
+    tg = t["targets"]
+    return tg[tg.unit_id == unit_id]
+
+
+def deadlines_of(t, unit_id):
+    dl = t["deadlines"]
+    return {(r.raw, r.date) for r in dl[dl.unit_id == unit_id].itertuples()}
