@@ -1,0 +1,51 @@
+"""Build time per stage and throughput (characters per second) over repeated runs.
+
+    python benchmarks/bench_build.py [--runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from analysis import MANIFEST, RAW_DIR, build, outputs, tables
+
+
+def one_run() -> dict[str, float]:
+    timings: dict[str, float] = {}
+    results = build.build_all(MANIFEST, RAW_DIR, timings)
+    t0 = time.perf_counter()
+    assembled = tables.assemble(results)
+    timings["assemble"] = time.perf_counter() - t0
+    with tempfile.TemporaryDirectory() as tmp:
+        t0 = time.perf_counter()
+        outputs.write(assembled, Path(tmp) / "out")
+        timings["write"] = time.perf_counter() - t0
+    timings["chars"] = sum(len(r.text) for r in results)
+    return timings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    one_run()   # warm-up: imports, dictionary loading
+    runs = [one_run() for _ in range(args.runs)]
+    stages = ["read", "normalize", "extract", "assemble", "write"]
+    chars = runs[0]["chars"]
+    print(f"build of {len(build.load_manifest(MANIFEST))} documents, {chars} characters, {args.runs} runs (median, min)")
+    for stage in stages:
+        values = [r[stage] for r in runs]
+        print(f"  {stage:<10} {statistics.median(values) * 1000:8.1f} ms  {min(values) * 1000:8.1f} ms")
+    totals = [sum(r[s] for s in stages) for r in runs]
+    parse = [r["read"] + r["normalize"] + r["extract"] for r in runs]
+    print(f"  {'total':<10} {statistics.median(totals) * 1000:8.1f} ms  {min(totals) * 1000:8.1f} ms")
+    print(f"throughput: {chars / statistics.median(parse):,.0f} chars/s (read+normalize+extract), "
+          f"{chars / statistics.median(totals):,.0f} chars/s end to end")
+
+
+if __name__ == "__main__":
+    main()
