@@ -32,7 +32,7 @@ MAKE_VERBS = ("建成", "新建", "新创", "新增", "新设置", "新设", "�
               "培养", "发展", "筛选", "拥有", "有", "确定", "开展", "调整", "研究", "优化提升", "完成", "创建",
               "达到", "达", "纳入")
 SCOPE_AFTER = ("个方面", "方面", "专项行动", "项行动")
-_LEVEL_AFTER = re.compile(r"(以上|及以上|要求|标准|水平|[、,，。;；)）]|$)")
+_LEVEL_AFTER = re.compile(r"((及?以上)?(要求|标准|水平)|(及?以上)(?![\u4e00-\u9fff])|[、,，。;；)）]|$)")
 NOT_AFTER_LETTER = re.compile(r"[A-Za-z+＋]")
 
 
@@ -138,9 +138,9 @@ def _judge(seg: str, s: int, e: int, a: float, b: float | None, unit: str):
         lead = "ge"     # 至少调整一次, 至少有1家
     if comparator is None and lead:
         comparator = lead
-    if unit == "级" and not (_LEVEL_AFTER.match(seg[e:]) and
-                             (lead or any(before.endswith(w) for w in ("通过", "、")))):
-        return None     # 二级医院, 三级公立医院: hospital grades, not levels to reach
+    if unit == "级" and not before.endswith("通过") and not (
+            _LEVEL_AFTER.match(seg[e:]) and (lead or before.endswith("、"))):
+        return None     # 二级医院, 二级以上专科医院: hospital grades; 通过5级…测评 is a level to pass
     if unit == "个月" and comparator is None:
         return None
     if unit in ("%", "‰", "个百分点"):
