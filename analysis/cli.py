@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import MANIFEST, PROCESSED_DIR, RAW_DIR
+from . import MANIFEST, PROCESSED_DIR
 from .errors import SourceError
 
 
@@ -26,6 +26,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # a bug or an input no check foresaw: still one line, never a traceback
+        print(f"error: unexpected {type(exc).__name__}: {exc} (please report with the input that caused it)",
+              file=sys.stderr)
+        return 1
     return 0
 
 

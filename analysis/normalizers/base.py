@@ -14,8 +14,9 @@ from ..spans import Line, Unit, lines_of
 
 ROLES = ("lead", "support", "joint")
 
-# Chinese numerals as printed in headings: (一) … (二十四).
-CN_NUMERAL = "〇一二三四五六七八九十百零两"
+# Headings as the documents print them: 一、 parts and (一) sections or tasks.
+PART_HEADING = re.compile(r"^([一二三四五六七八九十]+)、")
+CN_PAREN = re.compile(r"^[(（]([一二三四五六七八九十]+)[)）]")
 
 
 @dataclass
@@ -196,3 +197,12 @@ def closing_parenthesis(doc: Document, start: int, end: int) -> tuple[int, int] 
                 return i + 1, e - 1
         i -= 1
     return None
+
+
+def body_start(doc: Document, lines: list[Line], starts, layout: str) -> int:
+    """Index of the first line of the body; the lines before it are front matter."""
+    first = next((i for i, line in enumerate(lines) if starts(line.text)), None)
+    if first is None:
+        raise doc.error(0, f"no heading where the body should start: not the {layout} layout")
+    front_matter(doc, lines[:first])
+    return first

@@ -15,19 +15,16 @@ from __future__ import annotations
 
 import re
 
-from .base import Document, next_number, assign_parenthesis, closing_parenthesis, cn_to_int, front_matter
+from .base import CN_PAREN, PART_HEADING, Document, body_start, next_number, assign_parenthesis, closing_parenthesis, cn_to_int
 
-PART = re.compile(r"^([一二三四五六七八九十]+)、")
-TASK = re.compile(r"^[(（]([一二三四五六七八九十]+)[)）]")
+PART = PART_HEADING
+TASK = CN_PAREN
 ATTACHMENT = re.compile(r"^附件[:：]")
 
 
 def normalize(doc: Document) -> None:
     lines = doc.lines()
-    first = next((i for i, l in enumerate(lines) if PART.match(l.text)), None)
-    if first is None:
-        raise doc.error(0, "no part heading (一、…) found: not the Qinghai layout")
-    front_matter(doc, lines[:first])
+    first = body_start(doc, lines, PART.match, "Qinghai")
     part = None
     task_lines: list = []
     numbers: list[tuple[int, int]] = []

@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import re
 
-from .base import Document, front_matter
+from .base import CN_PAREN, PART_HEADING, Document, front_matter
 
-PART = re.compile(r"^([一二三四五六七八九十]+)、")
-CN_ITEM = re.compile(r"^[(（]([一二三四五六七八九十]+)[)）]")
+PART = PART_HEADING
+CN_ITEM = CN_PAREN
 SUB = re.compile(r"^(\d+)[.．]")
 ITEM = re.compile(r"^[(（](\d+)[)）]")
 CELL_GAP = re.compile(r"[ \u3000\u00a0]{2,}")

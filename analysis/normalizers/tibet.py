@@ -15,19 +15,16 @@ from __future__ import annotations
 
 import re
 
-from .base import Document, next_number, assign_parenthesis, closing_parenthesis, front_matter
+from .base import CN_PAREN, PART_HEADING, Document, body_start, next_number, assign_parenthesis, closing_parenthesis
 
-PART = re.compile(r"^([一二三四五六七八九十]+)、")
-SECTION = re.compile(r"^[(（]([一二三四五六七八九十]+)[)）]")
+PART = PART_HEADING
+SECTION = CN_PAREN
 TASK = re.compile(r"^(\d+)[.．、]")
 
 
 def normalize(doc: Document) -> None:
     lines = doc.lines()
-    first = next((i for i, l in enumerate(lines) if SECTION.match(l.text) or PART.match(l.text)), None)
-    if first is None:
-        raise doc.error(0, "no section heading ((一)… or 一、…) found: not the Tibet layout")
-    front_matter(doc, lines[:first])
+    first = body_start(doc, lines, lambda t: SECTION.match(t) or PART.match(t), "Tibet")
     if not PART.match(lines[first].text):
         doc.repair(lines[first].start, lines[first].start, None,
                    "part headings missing from the scrape: the text resumes at section (一)", "high")

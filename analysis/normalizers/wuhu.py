@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import re
 
-from .base import Document, next_number, front_matter
+from .base import CN_PAREN, PART_HEADING, Document, body_start, next_number
 
-PART = re.compile(r"^([一二三四五六七八九十]+)、")
-ACTION = re.compile(r"^[(（]([一二三四五六七八九十]+)[)）]")
+PART = PART_HEADING
+ACTION = CN_PAREN
 TASK = re.compile(r"^(\d+)[.．、]")
 RESPONSIBLE = re.compile(r"(?P<open>[(（])?责任单位[:：](?P<list>[^()（）。]*?)(?P<note>。排第1位为牵头单位[^()（）]*)?(?P<close>[)）])?\s*$")
 BOILERPLATE = re.compile(r"^(文件下载|政策咨询|我要问|打印|关闭|分享)")
@@ -26,10 +26,7 @@ BOILERPLATE = re.compile(r"^(文件下载|政策咨询|我要问|打印|关闭|�
 
 def normalize(doc: Document) -> None:
     lines = doc.lines()
-    first_part = next((i for i, l in enumerate(lines) if PART.match(l.text)), None)
-    if first_part is None:
-        raise doc.error(0, "no part heading (一、…) found: not the Wuhu layout")
-    front_matter(doc, lines[:first_part])
+    first_part = body_start(doc, lines, PART.match, "Wuhu")
     part = action = None
     footer = False
     tasks: list[tuple[int, int]] = []

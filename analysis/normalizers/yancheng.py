@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import re
 
-from .base import Document, next_number, cn_to_int, front_matter
+from .base import CN_PAREN, PART_HEADING, Document, next_number, cn_to_int, front_matter
 
-PART = re.compile(r"^([一二三四五六七八九十]+)、")
-BODY = re.compile(r"^[(（]([一二三四五六七八九十]+)[)）]")
+PART = PART_HEADING
+BODY = CN_PAREN
 ROW = re.compile(r"^(\d{1,3})([.．]?)(?=[\u4e00-\u9fff“])")
 ATTACHMENT_REF = re.compile(r"^附件[:：]")
 HEADER_CELLS = ("序号", "重点工作任务", "具体内容", "牵头组织", "参与部门")
