@@ -187,11 +187,11 @@ def _pieces(text: str, s: int, e: int, name: str, region: str, d: Dictionary):
     raw_positions = [i for i in range(s, e) if text[i] not in SPACE]
     for cut in range(len(name) - 1, 0, -1):
         left, right = name[:cut], name[cut:]
-        if _resolvable(left, region, d) and _resolvable(right, region, d, allow_bare=True):
+        if _resolvable(left, region, d) and _resolvable(right, region, d):
             mid = raw_positions[cut]
             return [(s, raw_positions[cut - 1] + 1, left), (mid, e, right)]
     return [(s, e, name)]
 
 
-def _resolvable(name: str, region: str, d: Dictionary, allow_bare: bool = True) -> bool:
+def _resolvable(name: str, region: str, d: Dictionary) -> bool:
     return d.known_piece(name, region) or d.known_piece(name + "部门", region)

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import MANIFEST, RAW_DIR, deadlines as deadlines_mod, normalizers, repairs as repairs_mod, targets as targets_mod
-from .errors import SourceError
+from .errors import SourceError, error_at
 from .manifest import DocumentMeta, load_manifest
 from .normalizers.base import Document, Normalized
 from .source import read_raw
-from .spans import count_non_space, overlaps, uncovered
+from .spans import overlaps, uncovered
 
 # Units whose text states goals: targets and deadlines are read from these kinds only
 # (Yancheng's body paragraphs repeat their annex rows word for word, so they are left out).
@@ -69,12 +69,10 @@ def _check_tiling(result: DocResult) -> None:
     clash = overlaps(units)
     if clash:
         a, b = clash[0]
-        from .errors import error_at
         raise error_at(result.path, text, b.char_start, f"units {a.unit_id} and {b.unit_id} overlap")
     gaps = uncovered(text, units)
     result.unaccounted = sum(e - s for s, e in gaps)
     if gaps:
-        from .errors import error_at
         s, e = gaps[0]
         raise error_at(result.path, text, s, f"text not accounted for by any unit: '{text[s:e][:30]}'")
 
@@ -92,7 +90,3 @@ def _measure(result: DocResult) -> None:
 def build_all(manifest: Path = MANIFEST, raw_dir: Path = RAW_DIR, timings: dict | None = None) -> list[DocResult]:
     docs = load_manifest(manifest)
     return [process(meta, raw_dir, timings) for meta in docs]
-
-
-def non_space(text: str) -> int:
-    return count_non_space(text)

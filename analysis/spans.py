@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 # Whitespace as scraped pages have it: ASCII, ideographic space, no-break space.
 SPACE = " \t\r\n\u3000\u00a0\ufeff\u200b\u2002\u2003\u2009\u202f"
@@ -53,8 +53,6 @@ class Unit:
     char_start: int
     char_end: int
     body_id: str = ""          # Yancheng: the body paragraph an annex row repeats
-    title: str = ""            # heading text or task title when the document gives one
-    extra: dict = field(default_factory=dict)
 
 
 def uncovered(text: str, units: list[Unit]) -> list[tuple[int, int]]:

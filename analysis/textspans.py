@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 
 CLAUSE_BREAK = "，,；;。：:！？!?"
 SENTENCE_BREAK = "；;。！？!?"
@@ -28,5 +27,3 @@ def bounds(text: str, pos: int, breaks: str) -> tuple[int, int]:
     ends = [i for i in (text.find(b, pos) for b in breaks) if i >= 0]
     return start, (min(ends) if ends else len(text))
 
-
-_LIST_GAP = re.compile(r"^[、和及与]")

@@ -129,8 +129,6 @@ def next_number(doc: Document, found: list[tuple[int, int]], value: int, offset:
         raise doc.error(offset, f"{what} {value} found where {what} {len(found)} was expected")
 
 
-RESPONSIBILITY_TAIL = re.compile(r"[(（]([^()（）]*?)[)）]\s*$")
-
 
 _METADATA = re.compile(
     r"^(当前位置|发布时间|发布日期|来源|浏览次数|阅读次数|作者|无障碍阅读|>|[(（]此件公开发布[)）]|"
