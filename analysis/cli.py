@@ -1,4 +1,4 @@
-"""Command line: python -m analysis build [--out DIR]."""
+"""Command line: python -m analysis build [--out DIR] | topics (--agreement | --explain UNIT_ID)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import MANIFEST, PROCESSED_DIR
+from . import MANIFEST, PROCESSED_DIR, RAW_DIR
+from .codebook import OVERRIDES_FILE
 from .errors import SourceError
 
 
@@ -17,10 +18,18 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--out", type=Path, default=PROCESSED_DIR, help="output directory (default data/processed)")
     b.add_argument("--manifest", type=Path, default=MANIFEST, help="document manifest (default data/raw/documents.yml)")
     b.add_argument("--raw-dir", type=Path, default=None, help="folder of raw files (default: the manifest's folder)")
+    tp = sub.add_parser("topics", help="agreement of the topic coding with hand coding, or why a task got its codes")
+    group = tp.add_mutually_exclusive_group(required=True)
+    group.add_argument("--agreement", action="store_true", help="accuracy, kappa and per-topic F1 against the references")
+    group.add_argument("--explain", metavar="UNIT_ID", help="a unit's text, codes, scores and evidence")
+    tp.add_argument("-v", "--verbose", action="store_true", help="with --agreement: list every disagreement")
+    tp.add_argument("--overrides", type=Path, default=OVERRIDES_FILE, help="overrides file for --explain")
     args = parser.parse_args(argv)
     try:
         if args.command == "build":
             return _build(args)
+        if args.command == "topics":
+            return _topics(args)
     except SourceError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -45,6 +54,25 @@ def _build(args) -> int:
         raise SourceError(args.out, f"cannot write outputs ({exc.strerror or exc})") from None
     print(report.build_report(results, assembled))
     print(f"wrote {len(assembled)} tables to {args.out}/ (Parquet, CSV, workbook.xlsx)")
+    return 0
+
+
+def _topics(args) -> int:
+    from . import build, tables, topic_agreement, topics
+    from .topic_coder import TopicCoder
+
+    assembled = tables.assemble(build.build_all(MANIFEST, RAW_DIR), code_topics=False)
+    coder = TopicCoder()
+    if args.agreement:  # the automatic coding alone: overrides would score the researcher, not the method
+        coded, scores = topics.code(assembled, overrides=None, coder=coder)
+        print(topic_agreement.report(coded, scores, coder, verbose=args.verbose))
+        return 0
+    coded, scores = topics.code(assembled, overrides=args.overrides, coder=coder)
+    if args.explain not in scores:
+        close = [u for u in scores if u.split(":")[0] == args.explain.split(":")[0]][:5]
+        hint = f"; e.g. {', '.join(close)}" if close else "; unit ids look like yancheng:12 or qinghai:(十六)"
+        raise SourceError(args.explain, f"not a coded unit{hint}")
+    print(topic_agreement.explain(args.explain, assembled["units"], coded, scores[args.explain]))
     return 0
 
 

@@ -6,7 +6,10 @@ from collections import defaultdict
 
 import pandas as pd
 
-from . import PROJECT_ROOT, metrics
+from pathlib import Path
+
+from . import PROJECT_ROOT, metrics, topics
+from .codebook import OVERRIDES_FILE, load_codebook
 from .build import DocResult
 from .errors import line_col
 from .repairs import apply
@@ -14,7 +17,9 @@ from .repairs import apply
 TABLES = ("documents", "units", "task_agencies", "agencies", "targets", "deadlines", "repairs")
 
 
-def assemble(results: list[DocResult]) -> dict[str, pd.DataFrame]:
+def assemble(results: list[DocResult], overrides: Path | None = OVERRIDES_FILE,
+             code_topics: bool = True) -> dict[str, pd.DataFrame]:
+    """All processed tables; task_topics is coded with `overrides` applied (None: automatic only)."""
     rows: dict[str, list[dict]] = defaultdict(list)
     for r in results:
         rows["documents"].append(_document(r))
@@ -24,7 +29,11 @@ def assemble(results: list[DocResult]) -> dict[str, pd.DataFrame]:
         rows["deadlines"].extend(_deadlines(r))
         rows["repairs"].extend(_repairs(r))
     rows["agencies"] = _agencies(rows["task_agencies"])
-    return {name: pd.DataFrame(rows[name], columns=COLUMNS[name]) for name in TABLES}
+    out = {name: pd.DataFrame(rows[name], columns=COLUMNS[name]) for name in TABLES}
+    if code_topics:
+        out["task_topics"], _ = topics.code(out, overrides)
+    out["topics"] = load_codebook().table()
+    return out
 
 
 COLUMNS = {
