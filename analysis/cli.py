@@ -18,6 +18,8 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--out", type=Path, default=PROCESSED_DIR, help="output directory (default data/processed)")
     b.add_argument("--manifest", type=Path, default=MANIFEST, help="document manifest (default data/raw/documents.yml)")
     b.add_argument("--raw-dir", type=Path, default=None, help="folder of raw files (default: the manifest's folder)")
+    b.add_argument("--overrides", type=Path, default=OVERRIDES_FILE,
+                   help="topic overrides applied last (default data/taxonomy/overrides.csv)")
     tp = sub.add_parser("topics", help="agreement of the topic coding with hand coding, or why a task got its codes")
     group = tp.add_mutually_exclusive_group(required=True)
     group.add_argument("--agreement", action="store_true", help="accuracy, kappa and per-topic F1 against the references")
@@ -47,7 +49,7 @@ def _build(args) -> int:
 
     raw_dir = args.raw_dir or args.manifest.parent
     results = build.build_all(args.manifest, raw_dir)
-    assembled = tables.assemble(results)
+    assembled = tables.assemble(results, overrides=args.overrides)
     try:
         outputs.write(assembled, args.out)
     except OSError as exc:

@@ -33,4 +33,18 @@ def build_report(results: list[DocResult], tables: dict[str, pd.DataFrame]) -> s
             lines.append("  tasks naming no agency: " + ", ".join(missing))
         if not r.meta.sha256 or r.meta.sha256 != r.sha256:
             lines.append(f"  note: {r.path.name} sha256 differs from the manifest (file changed since it was listed)")
+    lines.append(topic_summary(tables["task_topics"]))
     return "\n".join(lines)
+
+
+def topic_summary(task_topics: pd.DataFrame) -> str:
+    primary = task_topics[task_topics["is_primary"]]
+    methods = ", ".join(f"{k} {v}" for k, v in primary["method"].value_counts().items())
+    line = f"topics: {len(primary)} units coded ({methods}), {int((~task_topics.is_primary).sum())} secondary codes"
+    overridden = task_topics[task_topics["method"] == "override"]
+    if len(overridden):
+        line += f"; overrides applied to {overridden.unit_id.nunique()} units: " + ", ".join(sorted(set(overridden.unit_id)))
+    uncoded = primary[primary["topic"].isna()]
+    if len(uncoded):
+        line += f"\n  NOT CODED (add lexicon terms or an override): {', '.join(uncoded.unit_id)}"
+    return line
