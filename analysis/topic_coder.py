@@ -111,10 +111,13 @@ class TopicCoder:
         self.scoring = scoring or load_scoring()
         self._terms = self.codebook.terms()
         self.segmenter = Segmenter(self.codebook)
+        self._cache: dict[str, Counter] = {}  # headings repeat over many tasks
 
     # --- matching -------------------------------------------------------------------------
     def matches(self, text: str) -> Counter:
         """Lexicon terms in `text`, matched on token boundaries, longest first."""
+        if text in self._cache:
+            return self._cache[text]
         toks = self.segmenter.tokens(text)
         found: Counter = Counter()
         i = 0
@@ -127,6 +130,7 @@ class TopicCoder:
                     break
             else:
                 i += 1
+        self._cache[text] = found
         return found
 
     def score(self, unit_id: str, zones: dict[str, str]) -> UnitScore:
@@ -188,8 +192,10 @@ def coded_units(units: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
     return units[keep]
 
 
-def zones_of(unit: pd.Series, units_by_id: pd.DataFrame, agencies: pd.DataFrame) -> dict[str, str]:
-    text = topical_text(unit["text_clean"], _agency_raws(unit, agencies))
+def zones_of(unit: pd.Series, units_by_id: pd.DataFrame, mentions: list[tuple[str, int, int]]) -> dict[str, str]:
+    """`mentions`: (raw, char_start, char_end) of the agencies assigned to this unit."""
+    raws = [raw for raw, start, end in mentions if start >= unit["char_start"] and end <= unit["char_end"]]
+    text = topical_text(unit["text_clean"], raws)
     lead, body = split_lead(text)
     heads = _headings(unit, units_by_id)
     return {"lead": lead, "body": body, "heading": heads[0] if heads else "", "outer": "\n".join(heads[1:])}
@@ -213,12 +219,6 @@ def split_lead(text: str) -> tuple[str, str]:
     if sep and rest.strip():
         return head, rest.strip()
     return "", text
-
-
-def _agency_raws(unit: pd.Series, agencies: pd.DataFrame) -> list[str]:
-    inside = agencies[(agencies["unit_id"] == unit["unit_id"]) & (agencies["char_start"] >= unit["char_start"])
-                      & (agencies["char_end"] <= unit["char_end"])]
-    return list(inside["raw"])
 
 
 def _headings(unit: pd.Series, units_by_id: pd.DataFrame) -> list[str]:
@@ -247,8 +247,11 @@ def code_units(units: pd.DataFrame, targets: pd.DataFrame, agencies: pd.DataFram
     by_id = units.set_index("unit_id")
     coded = coded_units(units, targets)
     rows, scores, silent = [], {}, []
+    mentions: dict[str, list] = {}
+    for uid, raw, start, end in zip(agencies["unit_id"], agencies["raw"], agencies["char_start"], agencies["char_end"]):
+        mentions.setdefault(uid, []).append((raw, start, end))
     for _, unit in coded.iterrows():
-        us = coder.score(unit["unit_id"], zones_of(unit, by_id, agencies))
+        us = coder.score(unit["unit_id"], zones_of(unit, by_id, mentions.get(unit["unit_id"], [])))
         scores[unit["unit_id"]] = us
         assigned = coder.assign(us)
         if not assigned:
