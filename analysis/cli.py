@@ -1,4 +1,4 @@
-"""Command line: python -m analysis build [--out DIR] | topics (--agreement | --explain UNIT_ID)."""
+"""Command line: python -m analysis build [--out DIR] | topics (--agreement | --explain UNIT_ID) | report."""
 
 from __future__ import annotations
 
@@ -26,12 +26,17 @@ def main(argv: list[str] | None = None) -> int:
     group.add_argument("--explain", metavar="UNIT_ID", help="a unit's text, codes, scores and evidence")
     tp.add_argument("-v", "--verbose", action="store_true", help="with --agreement: list every disagreement")
     tp.add_argument("--overrides", type=Path, default=OVERRIDES_FILE, help="overrides file for --explain")
+    rp = sub.add_parser("report", help="execute the notebooks; write HTML briefings to reports/ and figures to figures/")
+    rp.add_argument("--out", type=Path, default=None, help="briefings folder (default reports/)")
+    rp.add_argument("--figures", type=Path, default=None, help="figures folder (default figures/)")
     args = parser.parse_args(argv)
     try:
         if args.command == "build":
             return _build(args)
         if args.command == "topics":
             return _topics(args)
+        if args.command == "report":
+            return _report(args)
     except SourceError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -56,6 +61,21 @@ def _build(args) -> int:
         raise SourceError(args.out, f"cannot write outputs ({exc.strerror or exc})") from None
     print(report.build_report(results, assembled))
     print(f"wrote {len(assembled)} tables to {args.out}/ (Parquet, CSV, workbook.xlsx)")
+    return 0
+
+
+def _report(args) -> int:
+    import time
+
+    from . import briefings
+
+    t0 = time.perf_counter()
+    out, figs = args.out or briefings.REPORTS_DIR, args.figures or briefings.FIGURES_DIR
+    timings = briefings.run(out_dir=out, figures_dir=figs)
+    for nb, seconds in timings:
+        print(f"  {nb.name:<28} {seconds:5.1f} s")
+    print(f"wrote {len(timings)} briefings and index.html to {out}/, figures to {figs}/ "
+          f"in {time.perf_counter() - t0:.1f} s")
     return 0
 
 

@@ -1,0 +1,86 @@
+"""`python -m analysis report`: build the tables if needed, execute every notebook, write the briefings.
+
+Outputs: reports/<notebook>.html (one self-contained page per notebook), reports/index.html,
+reports/executed/<notebook>.ipynb (with outputs, for inspection), and figures/<name>.png/.svg/.csv
+written by the notebooks themselves.
+"""
+
+from __future__ import annotations
+
+import html
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from . import MANIFEST, PROCESSED_DIR, PROJECT_ROOT, RAW_DIR
+from .briefing import notebook_to_html, page, _first_heading
+from .errors import SourceError
+
+NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
+REPORTS_DIR = PROJECT_ROOT / "reports"
+FIGURES_DIR = PROJECT_ROOT / "figures"
+
+
+def run(notebooks_dir: Path = NOTEBOOKS_DIR, out_dir: Path = REPORTS_DIR, figures_dir: Path = FIGURES_DIR,
+        tables_dir: Path = PROCESSED_DIR, workers: int = 2) -> list[tuple[Path, float]]:
+    notebooks = sorted(Path(notebooks_dir).glob("*.ipynb"))
+    if not notebooks:
+        raise SourceError(notebooks_dir, "no notebooks (*.ipynb) to run")
+    _ensure_tables(Path(tables_dir))
+    executed = Path(out_dir) / "executed"
+    executed.mkdir(parents=True, exist_ok=True)
+    params = {"tables_dir": str(Path(tables_dir).resolve()), "figures_dir": str(Path(figures_dir).resolve())}
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        timings = list(pool.map(lambda nb: _execute(nb, executed / nb.name, params), notebooks))
+    titles = {nb: _title(executed / nb.name) for nb in notebooks}
+    nav = "<nav><a href=\"index.html\">索引 Index</a>" + "".join(
+        f"<a href=\"{nb.stem}.html\">{html.escape(titles[nb].split(' ', 1)[0])}</a>" for nb in notebooks) + "</nav>"
+    for nb in notebooks:
+        (Path(out_dir) / f"{nb.stem}.html").write_text(notebook_to_html(executed / nb.name, titles[nb], nav),
+                                                       encoding="utf-8")
+    (Path(out_dir) / "index.html").write_text(_index(notebooks, titles, Path(figures_dir), Path(out_dir)),
+                                              encoding="utf-8")
+    return timings
+
+
+def _ensure_tables(tables_dir: Path) -> None:
+    if (tables_dir / "task_topics.parquet").exists():
+        return
+    from . import build, outputs, tables
+
+    outputs.write(tables.assemble(build.build_all(MANIFEST, RAW_DIR)), tables_dir)
+
+
+def _execute(src: Path, dst: Path, params: dict) -> tuple[Path, float]:
+    import papermill as pm
+
+    t0 = time.perf_counter()
+    try:
+        pm.execute_notebook(str(src), str(dst), parameters=params, cwd=str(src.parent), kernel_name="python3",
+                            progress_bar=False, log_output=False)
+    except pm.PapermillExecutionError as exc:
+        raise SourceError(src, f"cell {exc.exec_count} failed: {exc.ename}: {exc.evalue}") from None
+    return src, time.perf_counter() - t0
+
+
+def _title(executed: Path) -> str:
+    import nbformat
+
+    return _first_heading(nbformat.read(executed, as_version=4)) or executed.stem
+
+
+def _index(notebooks: list[Path], titles: dict, figures_dir: Path, out_dir: Path) -> str:
+    items = "".join(f"<li><a href=\"{nb.stem}.html\">{html.escape(titles[nb])}</a></li>" for nb in notebooks)
+    try:
+        rel = figures_dir.resolve().relative_to(out_dir.resolve().parent)
+        figs = sorted(figures_dir.glob("*.png"))
+        fig_items = "".join(f"<li>{html.escape(f.stem)}: <a href=\"../{rel}/{f.name}\">PNG</a> "
+                            f"<a href=\"../{rel}/{f.stem}.svg\">SVG</a> <a href=\"../{rel}/{f.stem}.csv\">CSV</a></li>"
+                            for f in figs)
+    except ValueError:
+        fig_items = ""
+    body = (f"<h1>医改重点任务跨地区比较 Health-reform key tasks compared across five regions</h1>"
+            f"<p>盐城 Yancheng 2022 · 西藏 Tibet 2021 · 青海 Qinghai 2022 · 绍兴 Shaoxing 2016 · 芜湖 Wuhu 2021</p>"
+            f"<h2>简报 Briefings</h2><ol>{items}</ol>"
+            + (f"<h2>图 Figures (static, with the data behind each)</h2><ul>{fig_items}</ul>" if fig_items else ""))
+    return page("医改重点任务跨地区比较 Briefings", body, plotly=False)

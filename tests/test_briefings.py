@@ -1,0 +1,99 @@
+"""The report command end to end, and every briefing opened in headless Chromium with networking off."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from analysis import PROJECT_ROOT, compare, outputs
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+NOTEBOOKS = sorted((PROJECT_ROOT / "notebooks").glob("*.ipynb"))
+FIGURES = ["overview_units_by_kind", "overview_repairs", "topics_heatmap", "targets_side_by_side",
+           "leads_function_by_topic", "leads_health_vs_insurance", "timeline_deadlines"]
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    out = tmp_path_factory.mktemp("report")
+    p = subprocess.run([sys.executable, "-m", "analysis", "report", "--out", str(out / "reports"),
+                        "--figures", str(out / "figures")], capture_output=True, text=True, cwd=PROJECT_ROOT,
+                       timeout=600)
+    assert p.returncode == 0, p.stderr[-2000:]
+    return out
+
+
+def test_notebooks_in_git_carry_no_outputs():
+    assert len(NOTEBOOKS) == 5
+    for path in NOTEBOOKS:
+        text = path.read_text(encoding="utf-8")
+        assert '"outputs": []' in text and '"execution_count": null' in text, path.name
+        assert not re.search(r'"execution_count": \d', text), f"{path.name}: strip outputs (make strip)"
+
+
+def test_report_writes_a_briefing_per_notebook_and_every_figure(report):
+    pages = sorted(p.name for p in (report / "reports").glob("*.html"))
+    assert pages == sorted([p.stem + ".html" for p in NOTEBOOKS] + ["index.html"])
+    for name in FIGURES:
+        for ext in ("png", "svg", "csv"):
+            f = report / "figures" / f"{name}.{ext}"
+            assert f.exists() and f.stat().st_size > 200, f
+    assert (report / "figures" / "topics_heatmap.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_briefings_are_self_contained(report):
+    for page in (report / "reports").glob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert not re.search(r"<script[^>]+src=", html), page.name
+        assert not re.search(r"<link[^>]+stylesheet", html), page.name
+        if page.name != "index.html":
+            assert html.count("<script type=\"text/javascript\">/**") == 1, "plotly.js embedded once"
+            assert "Plotly.newPlot" in html
+
+
+def test_figure_data_is_the_same_on_a_rerun(report, tmp_path):
+    """The CSV behind a figure is a function of the tables: recompute it and compare."""
+    t = outputs.read(PROJECT_ROOT / "data" / "processed")
+    again = compare.topic_coverage(t)
+    shipped = pd.read_csv(report / "figures" / "topics_heatmap.csv", encoding="utf-8-sig", keep_default_na=False)
+    assert shipped["tasks"].tolist() == again["tasks"].tolist()
+    assert shipped["unit_ids"].tolist() == again["unit_ids"].tolist()
+    assert shipped.groupby("region").tasks.sum().to_dict() == {"yancheng": 103, "tibet": 31, "qinghai": 24,
+                                                               "shaoxing": 103, "wuhu": 18}
+
+
+def test_briefing_states_provenance(report):
+    html = (report / "reports" / "03_targets.html").read_text(encoding="utf-8")
+    # Qinghai's DRG/DIP floor, with its task id and source sentence
+    assert "qinghai:(十六)" in html and "DRG/DIP付费医保基金支出占统筹区内住院医保基金支出不低于30%" in html
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is installed by make setup / .ci/run")
+def test_briefings_render_in_headless_chromium_offline(report, tmp_path):
+    for page in sorted((report / "reports").glob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        n_figures = html.count("Plotly.newPlot")
+        dom, console = _chromium(page, tmp_path, "--dump-dom")
+        assert not console, f"{page.name}: console says {console[:3]}"
+        assert dom.count('class="main-svg"') >= n_figures, f"{page.name}: a figure did not draw"
+        shot = report / "reports" / "screenshots" / f"{page.stem}.png"
+        shot.parent.mkdir(exist_ok=True)
+        _chromium(page, tmp_path, f"--screenshot={shot}", "--window-size=1280,2000")
+        assert shot.exists() and shot.stat().st_size > 10_000
+
+
+def _chromium(page, tmp_path, *extra) -> tuple[str, list[str]]:
+    profile = tmp_path / f"profile-{page.stem}-{len(extra)}"
+    args = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic",
+            f"--user-data-dir={profile}", "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
+            "--host-resolver-rules=MAP * ~NOTFOUND", "--enable-logging=stderr", "--v=0",
+            "--virtual-time-budget=10000", *extra, page.as_uri()]
+    p = subprocess.run(args, capture_output=True, text=True, timeout=120)
+    console = [line for line in p.stderr.splitlines() if ":CONSOLE" in line]
+    return p.stdout, console
