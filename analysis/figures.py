@@ -42,6 +42,7 @@ def repairs(data: pd.DataFrame, labels: dict[str, str]) -> go.Figure:
     long["confidence"] = long.confidence.str.replace("repairs_", "")
     long["region_label"] = long.region.map(labels)
     fig = px.bar(long, x="region_label", y="n", color="confidence", barmode="stack",
+                 category_orders={"region_label": list(labels.values())},
                  labels={"n": "修复数 repairs", "region_label": "", "confidence": "可信度 confidence"})
     return _style(fig, "抓取损坏修复 Scrape repairs by confidence", 400)
 
@@ -104,7 +105,8 @@ def lead_matrix(data: pd.DataFrame) -> go.Figure:
 def role_shares(data: pd.DataFrame, labels: dict[str, str], function_labels: dict[str, str]) -> go.Figure:
     d = data.assign(region_label=data.region.map(labels), function_label=data.function.map(function_labels))
     fig = px.bar(d, x="region_label", y="share", color="role", facet_col="function_label", barmode="stack",
-                 text=d.assignments, category_orders={"role": ["lead", "joint", "support"]},
+                 text=d.assignments,
+                 category_orders={"role": ["lead", "joint", "support"], "region_label": list(labels.values())},
                  labels={"share": "任务占比 share of assignments", "region_label": "", "role": "角色 role"})
     fig.for_each_annotation(lambda a: a.update(text=a.text.split("=", 1)[-1]))
     fig.update_yaxes(tickformat=".0%")
