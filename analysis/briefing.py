@@ -39,7 +39,7 @@ def notebook_to_html(path: Path, title: str | None = None, nav: str = "") -> str
                 if PLOTLY_MIME in out.get("data", {}):
                     n_fig += 1
                 parts.append(piece)
-    title = title or _first_heading(nb) or path.stem
+    title = title or first_heading(nb) or path.stem
     return page(title, "\n".join(p for p in parts if p), nav, source=path.name)
 
 
@@ -69,7 +69,7 @@ def _output(out: dict, div_id: str) -> str:
     return ""
 
 
-def _first_heading(nb) -> str:
+def first_heading(nb) -> str:
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             for line in cell.source.splitlines():

@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from . import MANIFEST, PROCESSED_DIR, PROJECT_ROOT, RAW_DIR
-from .briefing import notebook_to_html, page, _first_heading
+from .briefing import first_heading, notebook_to_html, page
 from .errors import SourceError
 
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
@@ -66,7 +66,7 @@ def _execute(src: Path, dst: Path, params: dict) -> tuple[Path, float]:
 def _title(executed: Path) -> str:
     import nbformat
 
-    return _first_heading(nbformat.read(executed, as_version=4)) or executed.stem
+    return first_heading(nbformat.read(executed, as_version=4)) or executed.stem
 
 
 def _index(notebooks: list[Path], titles: dict, figures_dir: Path, out_dir: Path) -> str:

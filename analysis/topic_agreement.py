@@ -90,9 +90,8 @@ def model_on_reference(task_topics: pd.DataFrame, scores: dict[str, UnitScore], 
     prim = task_topics[task_topics["is_primary"] & (task_topics["method"] == "lexicon")]
     train = prim[~prim["unit_id"].isin(reference.index)]
     test = [u for u in reference.index if u in scores]
-    text = lambda uid: "\n".join(v for k, v in scores[uid].zones.items() if k in ("lead", "body"))  # noqa: E731
-    preds = fit_predict(coder.segmenter.tokens, [text(u) for u in train["unit_id"]], list(train["topic"]),
-                        [text(u) for u in test])
+    preds = fit_predict(coder.segmenter.tokens, [scores[u].own_text for u in train["unit_id"]],
+                        list(train["topic"]), [scores[u].own_text for u in test])
     got = pd.Series([p for p, _ in preds], index=test)
     truth = reference.loc[test, "primary"]
     return float((got == truth).mean()), float(cohen_kappa_score(truth, got)), len(train)

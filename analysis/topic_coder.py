@@ -68,6 +68,11 @@ class UnitScore:
     def text_score(self, topic: str) -> float:
         return sum(h.points for h in self.hits.get(topic, []) if h.zone in ("lead", "body"))
 
+    @property
+    def own_text(self) -> str:
+        """The unit's own scored text (title sentence and body), what the classifier reads."""
+        return "\n".join(t for t in (self.zones.get("lead"), self.zones.get("body")) if t)
+
     def context_score(self, topic: str) -> float:
         return sum(h.points for h in self.hits.get(topic, []) if h.zone in ("heading", "outer"))
 
@@ -270,9 +275,8 @@ def _model_rows(coder: TopicCoder, rows: list[dict], scores: dict[str, UnitScore
     from .topic_model import fit_predict
 
     train = [r for r in rows if r["is_primary"] and r["method"] == "lexicon"]
-    text = lambda uid: "\n".join(v for k, v in scores[uid].zones.items() if k in ("lead", "body"))  # noqa: E731
-    preds = fit_predict(coder.segmenter.tokens, [text(r["unit_id"]) for r in train], [r["topic"] for r in train],
-                        [text(u["unit_id"]) for u in silent])
+    preds = fit_predict(coder.segmenter.tokens, [scores[r["unit_id"]].own_text for r in train],
+                        [r["topic"] for r in train], [scores[u["unit_id"]].own_text for u in silent])
     out = []
     for i, unit in enumerate(silent):
         topic, p = preds[i] if preds else (None, 0.0)

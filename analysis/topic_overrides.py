@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .codebook import OVERRIDES_FILE, Codebook
+from .codebook import Codebook
 from .errors import SourceError
 
 HEADER = ["unit_id", "topic", "is_primary", "reason", "coder"]
