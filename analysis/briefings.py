@@ -26,7 +26,7 @@ def run(notebooks_dir: Path = NOTEBOOKS_DIR, out_dir: Path = REPORTS_DIR, figure
     notebooks = sorted(Path(notebooks_dir).glob("*.ipynb"))
     if not notebooks:
         raise SourceError(notebooks_dir, "no notebooks (*.ipynb) to run")
-    _ensure_tables(Path(tables_dir))
+    ensure_tables(Path(tables_dir))
     executed = Path(out_dir) / "executed"
     executed.mkdir(parents=True, exist_ok=True)
     params = {"tables_dir": str(Path(tables_dir).resolve()), "figures_dir": str(Path(figures_dir).resolve())}
@@ -43,7 +43,8 @@ def run(notebooks_dir: Path = NOTEBOOKS_DIR, out_dir: Path = REPORTS_DIR, figure
     return timings
 
 
-def _ensure_tables(tables_dir: Path) -> None:
+def ensure_tables(tables_dir: Path) -> None:
+    """Build the processed tables when they are not there yet (a fresh checkout)."""
     if (tables_dir / "task_topics.parquet").exists():
         return
     from . import build, outputs, tables

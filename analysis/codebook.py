@@ -76,7 +76,7 @@ class Codebook:
 
 @lru_cache(maxsize=4)
 def load_codebook(path: Path = TOPICS_FILE) -> Codebook:
-    text, data = _read_yaml(path)
+    text, data = read_yaml(path)
     entries = data.get("topics") if isinstance(data, dict) else None
     if not isinstance(entries, list) or not entries:
         raise SourceError(path, "expected a non-empty list under 'topics:'")
@@ -112,7 +112,7 @@ def _topic(path: Path, text: str, entry) -> Topic:
 @lru_cache(maxsize=4)
 def load_functions(path: Path = FUNCTIONS_FILE) -> dict[str, dict[str, dict[str, str]]]:
     """{'functions': {code: {name_zh, name_en}}, 'levels': {...}}."""
-    _, data = _read_yaml(path)
+    _, data = read_yaml(path)
     for key in ("functions", "levels"):
         if not isinstance(data, dict) or not isinstance(data.get(key), dict):
             raise SourceError(path, f"expected a mapping under '{key}:'")
@@ -124,7 +124,7 @@ def function_label(code: str, lang: str = "both") -> str:
     return {"zh": names["name_zh"], "en": names["name_en"]}.get(lang, f"{names['name_zh']} {names['name_en']}")
 
 
-def _read_yaml(path: Path):
+def read_yaml(path: Path):
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:

@@ -28,11 +28,9 @@ def setup(tables_dir: str | Path = PROCESSED_DIR) -> dict[str, pd.DataFrame]:
     # notebook, from which analysis.briefing writes an offline page (no CDN)
     pio.renderers.default = "plotly_mimetype"
     pd.set_option("display.max_colwidth", 120)
-    tables_dir = Path(tables_dir)
-    if not (tables_dir / "task_topics.parquet").exists():
-        from . import build, tables, MANIFEST, RAW_DIR
+    from .briefings import ensure_tables
 
-        outputs.write(tables.assemble(build.build_all(MANIFEST, RAW_DIR)), tables_dir)
+    ensure_tables(Path(tables_dir))
     return outputs.read(tables_dir)
 
 

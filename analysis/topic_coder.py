@@ -28,9 +28,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
-from .codebook import TOPICS_FILE, USER_DICT, Codebook, load_codebook
+from .codebook import TOPICS_FILE, USER_DICT, Codebook, load_codebook, read_yaml
 from .errors import SourceError
 
 CODED_KINDS = ("task",)
@@ -102,8 +101,8 @@ def normalize(text: str) -> str:
 
 @lru_cache(maxsize=4)
 def load_scoring(path: Path = TOPICS_FILE) -> Scoring:
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    raw = data.get("scoring") or {}
+    _, data = read_yaml(path)
+    raw = (data or {}).get("scoring") or {}
     unknown = set(raw) - set(Scoring.__dataclass_fields__)
     if unknown:
         raise SourceError(path, f"unknown scoring parameter(s): {', '.join(sorted(unknown))}")
