@@ -8,18 +8,20 @@ import pandas as pd
 
 from pathlib import Path
 
-from . import PROJECT_ROOT, metrics, topics
+from . import PROJECT_ROOT, metrics, shared_wording, task_similarity, topics
 from .codebook import OVERRIDES_FILE, load_codebook
 from .build import DocResult
 from .errors import line_col
 from .repairs import apply
+from .topic_coder import TopicCoder
 
 TABLES = ("documents", "units", "task_agencies", "agencies", "targets", "deadlines", "repairs")
 
 
 def assemble(results: list[DocResult], overrides: Path | None = OVERRIDES_FILE,
              code_topics: bool = True) -> dict[str, pd.DataFrame]:
-    """All processed tables; task_topics is coded with `overrides` applied (None: automatic only)."""
+    """All processed tables; task_topics is coded with `overrides` applied (None: automatic only).
+    Without `code_topics` the tables of topics and shared wording are left out."""
     rows: dict[str, list[dict]] = defaultdict(list)
     for r in results:
         rows["documents"].append(_document(r))
@@ -30,9 +32,16 @@ def assemble(results: list[DocResult], overrides: Path | None = OVERRIDES_FILE,
         rows["repairs"].extend(_repairs(r))
     rows["agencies"] = _agencies(rows["task_agencies"])
     out = {name: pd.DataFrame(rows[name], columns=COLUMNS[name]) for name in TABLES}
-    if code_topics:
-        out["task_topics"], _ = topics.code(out, overrides)
     out["topics"] = load_codebook().table()
+    if code_topics:
+        coder = TopicCoder()
+        out["task_topics"], scores = topics.code(out, overrides, coder)
+        config = shared_wording.load_config()
+        docs = [(r.meta.doc_id, r.meta.region, r.text) for r in results]
+        out["shared_passages"] = shared_wording.passages_table(docs, out["units"], out["task_agencies"], config)
+        own = {uid: s.own_text for uid, s in scores.items()}
+        out["task_similarity"] = task_similarity.table(out["units"], out["task_topics"], own,
+                                                       coder.segmenter.tokens, config.per_region)
     return out
 
 

@@ -1,0 +1,337 @@
+"""Passages two documents share, found at character level and robust to small edits.
+
+The method (docs/shared-wording.md has the full account):
+
+1. Reading form. Whitespace is dropped, since scrapes wrap lines in different places, and each
+   character is NFKC-folded, so full- and half-width punctuation agree. A map keeps the raw
+   offset of every reading character, so results slice the raw text.
+2. Fingerprints by winnowing (Schleimer, Wilkerson and Aiken 2003). Every k-gram is hashed and
+   the minimum of each window of w consecutive hashes is kept: a MinHash taken over every window.
+   Any run of k + w - 1 characters that two documents share yields a common fingerprint, while
+   only about 2/(w + 1) of the positions are indexed. A MinHash over whole documents could not
+   see a 20-character passage inside 10,000 characters.
+3. Candidates. Documents that share a fingerprint are paired. Up to `complete_up_to` documents
+   every pair is compared; in a larger corpus each occurrence is compared with the occurrences
+   in the first `max_witnesses` documents holding it, so the work stays linear in the text
+   instead of growing with every clique of documents that repeat a passage.
+4. Exact seeds are extended to maximal exact matches, and the matches on one document pair are
+   chained across small edits (at most `max_gap` characters).
+5. Local alignment. Each chain's region, with a margin, is aligned by rapidfuzz's Indel (LCS)
+   opcodes; the best-scoring local segment (each identical character +1, each edited one
+   -`edit_cost`) gives the exact spans, the shared length and the similarity.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+from rapidfuzz.distance import Indel
+
+COLUMNS = ["a", "b", "a_start", "a_end", "b_start", "b_end", "length", "similarity", "longest_exact"]
+
+
+@dataclass(frozen=True)
+class Settings:
+    min_chars: int = 20          # shared characters a passage needs
+    min_similarity: float = 0.8  # 2 x shared / (length in a + length in b), in reading characters
+    min_exact: int = 12          # the longest identical run a passage needs (short stock phrases are not reuse)
+    complete_up_to: int = 12     # corpora this small compare every pair of documents
+    max_witnesses: int = 4       # beyond that, the earlier documents each occurrence is compared with
+    max_repeats: int = 4         # occurrences of one shingle per document used as seeds (stock phrases repeat)
+    k: int = 10                  # characters per hashed shingle
+    window: int = 10             # winnowing window: any shared run of k + window - 1 = 19 chars is seen
+    max_gap: int = 8             # the longest edit bridged when chaining exact matches
+    pad: int = 24                # margin aligned around a chain to recover its edges
+    edit_cost: float = 2.0
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A document's reading form and, for each of its characters, the raw offset.
+
+    `marker` (a private-use character of this document's own, matching nothing elsewhere) stands
+    at each unit boundary: a passage never runs from the end of one unit into the next.
+    """
+    text: str
+    raw_offsets: np.ndarray
+    marker: str = ""
+
+    def raw_span(self, start: int, end: int) -> tuple[int, int]:
+        return int(self.raw_offsets[start]), int(self.raw_offsets[end - 1]) + 1
+
+
+_MARKERS = 0xF0000      # Supplementary Private Use Area-A: never in a scraped text
+
+
+def reading_form(raw: str, breaks=(), doc_no: int = 0) -> Reading:
+    """`breaks`: raw offsets where units start (a marker goes before each); `doc_no` picks the marker."""
+    codes = np.frombuffer(raw.encode("utf-32-le", errors="surrogatepass"), dtype="<u4")
+    if len(codes) == 0:
+        return Reading("", np.empty(0, np.int64))
+    uniq, inverse = np.unique(codes, return_inverse=True)
+    folded = np.array([_fold(int(c)) for c in uniq], dtype=np.int64)[inverse]
+    keep = np.flatnonzero(folded >= 0)
+    values = folded[keep]
+    marker = chr(_MARKERS + doc_no % 0xFFFD)
+    cuts = np.unique(np.searchsorted(keep, np.asarray(breaks, dtype=np.int64)))
+    cuts = cuts[(cuts > 0) & (cuts < len(keep))]
+    if len(cuts):
+        values = np.insert(values, cuts, ord(marker))
+        keep = np.insert(keep, cuts, keep[cuts])
+    text = values.astype("<u4").tobytes().decode("utf-32-le", errors="surrogatepass")
+    return Reading(text, keep, marker if len(cuts) else "")
+
+
+def _fold(code: int) -> int:
+    """-1 for whitespace, else the NFKC form when it is one character."""
+    ch = chr(code)
+    if ch.isspace():
+        return -1
+    folded = unicodedata.normalize("NFKC", ch)
+    return ord(folded) if len(folded) == 1 and not folded.isspace() else code
+
+
+# -- fingerprints ----------------------------------------------------------------------------
+
+_BASE = np.uint64(0x100000001B3)
+
+
+def fingerprints(text: str, k: int, window: int) -> tuple[np.ndarray, np.ndarray]:
+    """(hashes, positions) of the winnowed k-grams of a reading text."""
+    codes = np.frombuffer(text.encode("utf-32-le", errors="surrogatepass"), dtype="<u4").astype(np.uint64)
+    n = len(codes) - k + 1
+    if n <= 0:
+        return np.empty(0, np.uint64), np.empty(0, np.int64)
+    h = np.zeros(n, dtype=np.uint64)
+    for j in range(k):
+        h = h * _BASE + codes[j:j + n]
+    h = _mix(h)
+    if n <= window:
+        pos = np.array([int(np.argmin(h))], dtype=np.int64)
+    else:
+        mins = np.lib.stride_tricks.sliding_window_view(h, window).argmin(axis=1)
+        pos = np.unique(np.arange(n - window + 1, dtype=np.int64) + mins)
+    return h[pos], pos
+
+
+def _mix(h: np.ndarray) -> np.ndarray:
+    """splitmix64 finaliser: the window minimum becomes a fair sample of the window's shingles."""
+    with np.errstate(over="ignore"):
+        h = (h ^ (h >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        h = (h ^ (h >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        return h ^ (h >> np.uint64(31))
+
+
+class WitnessIndex:
+    """Fingerprint -> its occurrences in the first documents that hold it (all, or max_witnesses).
+
+    Documents are queried in order and then added, so each document is compared with earlier
+    ones only and the work per document is bounded: the cost grows with the corpus, linearly.
+    """
+
+    def __init__(self, s: Settings, n_docs: int):
+        self.s = s
+        self.max_docs = n_docs if n_docs <= s.complete_up_to else s.max_witnesses
+        self._index: dict[int, list] = {}        # hash -> [n_docs, [(doc, pos), ...]]
+
+    def query(self, hashes: list[int], positions: list[int]) -> np.ndarray:
+        """Seed rows (a, pos_a, pos_b) of the current document against the indexed ones."""
+        rows: list[tuple[int, int, int]] = []
+        get = self._index.get
+        for h, p in zip(hashes, positions):
+            entry = get(h)
+            if entry is not None:
+                rows.extend((d, q, p) for d, q in entry[1])
+        return np.array(rows, dtype=np.int64).reshape(-1, 3)
+
+    def add(self, doc: int, hashes: list[int], positions: list[int]) -> None:
+        for h, p in zip(hashes, positions):
+            entry = self._index.get(h)
+            if entry is None:
+                self._index[h] = [1, [(doc, p)]]
+            elif entry[1][-1][0] == doc:
+                entry[1].append((doc, p))
+            elif entry[0] < self.max_docs:
+                entry[0] += 1
+                entry[1].append((doc, p))
+
+
+def capped_fingerprints(text: str, s: Settings) -> tuple[list[int], list[int]]:
+    """A document's fingerprints, each hash at most `max_repeats` times (stock phrases repeat)."""
+    h, p = fingerprints(text, s.k, s.window)
+    if len(h) == 0:
+        return [], []
+    order = np.argsort(h, kind="stable")
+    hs = h[order]
+    first = np.r_[0, np.flatnonzero(hs[1:] != hs[:-1]) + 1]
+    rank = np.arange(len(hs)) - np.repeat(first, np.diff(np.r_[first, len(hs)]))
+    keep = np.sort(order[rank < s.max_repeats])
+    return h[keep].tolist(), p[keep].tolist()
+
+
+# -- exact matches, chains, alignment ----------------------------------------------------------
+
+def exact_matches(readings: Sequence[Reading], b: int, seed_rows: np.ndarray, s: Settings) -> list[tuple]:
+    """Maximal exact matches (a, b, a_start, a_end, offset) of document b grown from its seeds
+    (rows a, pos_a, pos_b); offset = position in b - position in a."""
+    if len(seed_rows) == 0:
+        return []
+    a, pa, pb = seed_rows.T
+    diag = pb - pa
+    order = np.lexsort((pa, diag, a))
+    a, pa, diag = a[order], pa[order], diag[order]
+    # seeds inside one exact match sit on one diagonal at most `window` apart
+    new = np.r_[True, (a[1:] != a[:-1]) | (diag[1:] != diag[:-1]) | (pa[1:] - pa[:-1] > s.window)]
+    run_starts = np.flatnonzero(new)
+    run_ends = np.r_[run_starts[1:], len(a)]
+    tb = readings[b].text
+    a, pa, diag = a.tolist(), pa.tolist(), diag.tolist()
+    found: set[tuple] = set()
+    for rs, re_ in zip(run_starts.tolist(), run_ends.tolist()):
+        ta, off = readings[a[rs]].text, diag[rs]
+        start, end = pa[rs], pa[re_ - 1] + s.k
+        if ta[start:end] == tb[start + off:end + off]:
+            found.add((a[rs], b, *_extend(ta, tb, start, end, off), off))
+            continue
+        for q in range(rs, re_):                   # a mismatch between seeds: each seed alone
+            st = pa[q]
+            if ta[st:st + s.k] == tb[st + off:st + off + s.k]:
+                found.add((a[q], b, *_extend(ta, tb, st, st + s.k, off), off))
+    return sorted(found)
+
+
+def _extend(ta: str, tb: str, start: int, end: int, off: int) -> tuple[int, int]:
+    step = 8                                         # whole blocks first: slices compare in C
+    while start >= step and start + off >= step and ta[start - step:start] == tb[start - step + off:start + off]:
+        start -= step
+    while ta[end:end + step] == tb[end + off:end + off + step] and end + step <= len(ta) and end + off + step <= len(tb):
+        end += step
+    while start > 0 and start + off > 0 and ta[start - 1] == tb[start - 1 + off]:
+        start -= 1
+    while end < len(ta) and end + off < len(tb) and ta[end] == tb[end + off]:
+        end += 1
+    return start, end
+
+
+def chains(readings: Sequence[Reading], matches: list[tuple], s: Settings) -> list[tuple]:
+    """Exact matches on one document pair joined across edits of at most max_gap characters:
+    (a, b, a_start, a_end, b_start, b_end), kept when one of its matches reaches min_exact."""
+    out: list[list] = []
+    open_: list[list] = []
+    key = None
+    for a, b, st, en, off in matches:               # sorted by (a, b, a_start)
+        if (a, b) != key:
+            out.extend(open_)
+            open_, key = [], (a, b)
+        bs, be = st + off, en + off
+        ra, rb = readings[a], readings[b]
+        for c in open_:
+            if (-s.k <= st - c[3] <= s.max_gap and -s.k <= bs - c[5] <= s.max_gap
+                    and not _crosses(ra, c[3], st) and not _crosses(rb, c[5], bs)):
+                c[3], c[5], c[6] = max(c[3], en), max(c[5], be), max(c[6], en - st)
+                break
+        else:
+            open_.append([a, b, st, en, bs, be, en - st])
+        if len(open_) > 64:                          # chains far behind can no longer grow
+            out.extend(c for c in open_ if c[3] < st - s.max_gap)
+            open_ = [c for c in open_ if c[3] >= st - s.max_gap]
+    out.extend(open_)
+    return [tuple(c[:6]) for c in out if c[6] >= s.min_exact]
+
+
+def _crosses(r: Reading, start: int, end: int) -> bool:
+    return bool(r.marker) and r.text.find(r.marker, start, end) >= 0
+
+
+def _window(r: Reading, start: int, end: int, pad: int) -> tuple[int, int]:
+    """[start - pad, end + pad], clipped to the text and to the unit the span lies in."""
+    lo, hi = max(0, start - pad), min(len(r.text), end + pad)
+    if r.marker:
+        lo = max(lo, r.text.rfind(r.marker, lo, start) + 1)
+        cut = r.text.find(r.marker, end, hi)
+        hi = cut if cut >= 0 else hi
+    return lo, hi
+
+
+def align(ra: Reading, rb: Reading, a0: int, a1: int, b0: int, b1: int, s: Settings):
+    """Best local segment around a chain: (a_start, a_end, b_start, b_end, shared, longest_exact)."""
+    ta, tb = ra.text, rb.text
+    A0, A1 = _window(ra, a0, a1, s.pad)
+    B0, B1 = _window(rb, b0, b1, s.pad)
+    ops = Indel.opcodes(ta[A0:A1], tb[B0:B1]).as_list()
+    best, best_span = 0.0, None
+    score, first = 0.0, -1
+    for i, (tag, i1, i2, j1, j2) in enumerate(ops):
+        if tag == "equal":
+            if first < 0:
+                first, score = i, 0.0
+            score += i2 - i1
+            if score > best:
+                best, best_span = score, (first, i)
+        elif first >= 0:
+            score -= s.edit_cost * ((i2 - i1) + (j2 - j1))
+            if score <= 0:
+                first = -1
+    if best_span is None:
+        return None
+    i, j = best_span
+    lengths = [i2 - i1 for tag, i1, i2, _, _ in ops[i:j + 1] if tag == "equal"]
+    return A0 + ops[i][1], A0 + ops[j][2], B0 + ops[i][3], B0 + ops[j][4], sum(lengths), max(lengths)
+
+
+def find(texts: Sequence[str], settings: Settings = Settings()) -> pd.DataFrame:
+    """Every passage shared by two of `texts` (raw strings), with raw offsets; see COLUMNS."""
+    readings = [reading_form(t) for t in texts]
+    return find_in_readings(readings, settings)
+
+
+def find_in_readings(readings: Sequence[Reading], s: Settings = Settings()) -> pd.DataFrame:
+    index = WitnessIndex(s, len(readings))
+    out: list[tuple] = []
+    for b, reading in enumerate(readings):
+        hashes, positions = capped_fingerprints(reading.text, s)
+        matches = exact_matches(readings, b, index.query(hashes, positions), s)
+        out.extend(_passages(readings, matches, s))
+        index.add(b, hashes, positions)
+    return pd.DataFrame(out, columns=COLUMNS)
+
+
+def _passages(readings: Sequence[Reading], matches: list[tuple], s: Settings) -> list[tuple]:
+    rows = []
+    for a, b, a0, a1, b0, b1 in chains(readings, matches, s):
+        hit = align(readings[a], readings[b], a0, a1, b0, b1, s)
+        if hit is None:
+            continue
+        as_, ae, bs, be, shared, longest = hit
+        similarity = 2 * shared / ((ae - as_) + (be - bs))
+        if shared >= s.min_chars and similarity >= s.min_similarity and longest >= s.min_exact:
+            rows.append((a, b, as_, ae, bs, be, shared, round(similarity, 4), longest))
+    return [(a, b, *readings[a].raw_span(as_, ae), *readings[b].raw_span(bs, be), shared, sim, longest)
+            for a, b, as_, ae, bs, be, shared, sim, longest in _drop_contained(sorted(set(rows)))]
+
+
+def _drop_contained(rows: list[tuple]) -> list[tuple]:
+    """A margin can make two chains align to one passage: of overlapping ones keep the larger.
+    `rows` is sorted by (a, b, a_start); only passages still open at a_start can overlap."""
+    kept: list[tuple] = []
+    active: list[tuple] = []
+    for r in rows:
+        active = [k for k in active if k[:2] == r[:2] and k[3] > r[2]]
+        clash = next((k for k in active if _overlap(k[4], k[5], r[4], r[5])), None)
+        if clash is None:
+            kept.append(r)
+            active.append(r)
+        elif r[6] > clash[6]:
+            kept.remove(clash)
+            active.remove(clash)
+            kept.append(r)
+            active.append(r)
+    return sorted(kept)
+
+
+def _overlap(s1: int, e1: int, s2: int, e2: int) -> bool:
+    return min(e1, e2) - max(s1, s2) > 0
