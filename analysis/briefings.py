@@ -45,7 +45,7 @@ def run(notebooks_dir: Path = NOTEBOOKS_DIR, out_dir: Path = REPORTS_DIR, figure
 
 def ensure_tables(tables_dir: Path) -> None:
     """Build the processed tables when they are not there yet (a fresh checkout)."""
-    if (tables_dir / "task_topics.parquet").exists():
+    if all((tables_dir / f"{name}.parquet").exists() for name in ("task_topics", "shared_passages", "task_similarity")):
         return
     from . import build, outputs, tables
 

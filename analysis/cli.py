@@ -1,4 +1,4 @@
-"""Command line: python -m analysis build [--out DIR] | topics (--agreement | --explain UNIT_ID) | report."""
+"""Command line: python -m analysis build [--out DIR] | topics (--agreement | --explain UNIT_ID) | wording --agreement | report."""
 
 from __future__ import annotations
 
@@ -26,6 +26,8 @@ def main(argv: list[str] | None = None) -> int:
     group.add_argument("--explain", metavar="UNIT_ID", help="a unit's text, codes, scores and evidence")
     tp.add_argument("-v", "--verbose", action="store_true", help="with --agreement: list every disagreement")
     tp.add_argument("--overrides", type=Path, default=OVERRIDES_FILE, help="overrides file for --explain")
+    wd = sub.add_parser("wording", help="shared passages and task similarity against the independent reading")
+    wd.add_argument("--agreement", action="store_true", required=True, help="recall and precision of shared passages")
     rp = sub.add_parser("report", help="execute the notebooks; write HTML briefings to reports/ and figures to figures/")
     rp.add_argument("--out", type=Path, default=None, help="briefings folder (default reports/)")
     rp.add_argument("--figures", type=Path, default=None, help="figures folder (default figures/)")
@@ -37,6 +39,8 @@ def main(argv: list[str] | None = None) -> int:
             return _topics(args)
         if args.command == "report":
             return _report(args)
+        if args.command == "wording":
+            return _wording()
     except SourceError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -76,6 +80,14 @@ def _report(args) -> int:
         print(f"  {nb.name:<28} {seconds:5.1f} s")
     print(f"wrote {len(timings)} briefings and index.html to {out}/, figures to {figs}/ "
           f"in {time.perf_counter() - t0:.1f} s")
+    return 0
+
+
+def _wording() -> int:
+    from . import build, tables, wording_agreement
+
+    assembled = tables.assemble(build.build_all(MANIFEST, RAW_DIR), overrides=None)
+    print(wording_agreement.report(assembled))
     return 0
 
 

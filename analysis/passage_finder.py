@@ -16,9 +16,10 @@ The method (docs/shared-wording.md has the full account):
    instead of growing with every clique of documents that repeat a passage.
 4. Exact seeds are extended to maximal exact matches, and the matches on one document pair are
    chained across small edits (at most `max_gap` characters).
-5. Local alignment. Each chain's region, with a margin, is aligned by rapidfuzz's Indel (LCS)
-   opcodes; the best-scoring local segment (each identical character +1, each edited one
-   -`edit_cost`) gives the exact spans, the shared length and the similarity.
+5. Local alignment. Each chain is aligned by rapidfuzz's Indel (LCS) opcodes, and extended at
+   both ends into a margin of `pad` characters as far as the alignment scores (each identical
+   character +1, each edited one -`edit_cost`): an X-drop extension as in BLAST. This gives
+   the exact spans, the shared length and the similarity.
 """
 
 from __future__ import annotations
@@ -258,29 +259,38 @@ def _window(r: Reading, start: int, end: int, pad: int) -> tuple[int, int]:
 
 
 def align(ra: Reading, rb: Reading, a0: int, a1: int, b0: int, b1: int, s: Settings):
-    """Best local segment around a chain: (a_start, a_end, b_start, b_end, shared, longest_exact)."""
+    """A chain aligned and extended across small edits at both ends:
+    (a_start, a_end, b_start, b_end, shared, longest_exact).
+
+    The chain's ends are identical characters, so it is aligned on its own and each flank is
+    aligned outwards from it; aligning one padded window instead would let a tie in the
+    alignment pair a word of the passage with the same word in the text beyond it."""
     ta, tb = ra.text, rb.text
-    A0, A1 = _window(ra, a0, a1, s.pad)
-    B0, B1 = _window(rb, b0, b1, s.pad)
-    ops = Indel.opcodes(ta[A0:A1], tb[B0:B1]).as_list()
-    best, best_span = 0.0, None
-    score, first = 0.0, -1
-    for i, (tag, i1, i2, j1, j2) in enumerate(ops):
+    blocks = _equal_blocks(Indel.opcodes(ta[a0:a1], tb[b0:b1]).as_list())
+    A1, B1 = _window(ra, a0, a1, s.pad)[1], _window(rb, b0, b1, s.pad)[1]
+    (da, db), right = _best_prefix(Indel.opcodes(ta[a1:A1], tb[b1:B1]).as_list(), s.edit_cost)
+    A0, B0 = _window(ra, a0, a1, s.pad)[0], _window(rb, b0, b1, s.pad)[0]
+    (ea, eb), left = _best_prefix(Indel.opcodes(ta[A0:a0][::-1], tb[B0:b0][::-1]).as_list(), s.edit_cost)
+    blocks += right + left
+    return a0 - ea, a1 + da, b0 - eb, b1 + db, sum(blocks), max(blocks)
+
+
+def _equal_blocks(ops) -> list[int]:
+    return [i2 - i1 for tag, i1, i2, _, _ in ops if tag == "equal"]
+
+
+def _best_prefix(ops, edit_cost: float) -> tuple[tuple[int, int], list[int]]:
+    """How far an alignment anchored at its start is worth following: ((chars in a, chars in b),
+    the identical blocks taken). It ends on identical characters or takes nothing."""
+    score, best, best_end, best_n = 0.0, 0.0, (0, 0), 0
+    for n, (tag, i1, i2, j1, j2) in enumerate(ops, 1):
         if tag == "equal":
-            if first < 0:
-                first, score = i, 0.0
             score += i2 - i1
             if score > best:
-                best, best_span = score, (first, i)
-        elif first >= 0:
-            score -= s.edit_cost * ((i2 - i1) + (j2 - j1))
-            if score <= 0:
-                first = -1
-    if best_span is None:
-        return None
-    i, j = best_span
-    lengths = [i2 - i1 for tag, i1, i2, _, _ in ops[i:j + 1] if tag == "equal"]
-    return A0 + ops[i][1], A0 + ops[j][2], B0 + ops[i][3], B0 + ops[j][4], sum(lengths), max(lengths)
+                best, best_end, best_n = score, (i2, j2), n
+        else:
+            score -= edit_cost * ((i2 - i1) + (j2 - j1))
+    return best_end, _equal_blocks(ops[:best_n])
 
 
 def find(texts: Sequence[str], settings: Settings = Settings()) -> pd.DataFrame:
@@ -303,10 +313,7 @@ def find_in_readings(readings: Sequence[Reading], s: Settings = Settings()) -> p
 def _passages(readings: Sequence[Reading], matches: list[tuple], s: Settings) -> list[tuple]:
     rows = []
     for a, b, a0, a1, b0, b1 in chains(readings, matches, s):
-        hit = align(readings[a], readings[b], a0, a1, b0, b1, s)
-        if hit is None:
-            continue
-        as_, ae, bs, be, shared, longest = hit
+        as_, ae, bs, be, shared, longest = align(readings[a], readings[b], a0, a1, b0, b1, s)
         similarity = 2 * shared / ((ae - as_) + (be - bs))
         if shared >= s.min_chars and similarity >= s.min_similarity and longest >= s.min_exact:
             rows.append((a, b, as_, ae, bs, be, shared, round(similarity, 4), longest))
