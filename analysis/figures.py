@@ -127,3 +127,27 @@ def timeline(data: pd.DataFrame, documents: pd.DataFrame, labels: dict[str, str]
                              marker=dict(symbol="line-ns-open", size=26, color="black", line=dict(width=3)),
                              hovertemplate="%{y}: issued %{x|%Y}<extra></extra>"))
     return _style(fig, "时间线 Deadlines by region and topic (bar: year the document was issued)", 520)
+
+
+def reuse_heatmap(matrix: pd.DataFrame, labels: dict[str, str]) -> go.Figure:
+    """Shared wording, region × region (analysis.wording.reuse_matrix); hover: passages and their ids."""
+    order = list(dict.fromkeys([*matrix.region, *matrix.other_region]))
+    m = matrix.set_index(["region", "other_region"])
+    z, text, hover = [], [], []
+    for a in order:
+        zr, tr, hr = [], [], []
+        for b in order:
+            if (a, b) not in m.index:
+                zr.append(None); tr.append(""); hr.append(f"{labels[a]}<br>(the same document)")
+                continue
+            r = m.loc[(a, b)]
+            zr.append(r.share * 100); tr.append(str(r.chars))
+            hr.append(f"{labels[a]} ↔ {labels[b]}<br>{r.chars} characters of {labels[a]} ({r.share:.2%}) "
+                      f"in {r.passages} shared passages<br>{_wrap(r.passage_ids, 60) or 'none'}")
+        z.append(zr); text.append(tr); hover.append(hr)
+    names = [labels[r] for r in order]
+    fig = go.Figure(go.Heatmap(z=z, x=names, y=names, text=text, texttemplate="%{text}", hovertext=hover,
+                               hoverinfo="text", colorscale="Purples", zmin=0,
+                               colorbar=dict(title="% of the row's<br>characters")))
+    fig.update_yaxes(autorange="reversed")
+    return _style(fig, "共用措辞 Shared wording: characters of the row's text shared with the column's", 520)
