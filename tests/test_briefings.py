@@ -16,7 +16,7 @@ from analysis import PROJECT_ROOT, compare, outputs
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 NOTEBOOKS = sorted((PROJECT_ROOT / "notebooks").glob("*.ipynb"))
 FIGURES = ["overview_units_by_kind", "overview_repairs", "topics_heatmap", "targets_side_by_side",
-           "leads_function_by_topic", "leads_health_vs_insurance", "timeline_deadlines"]
+           "leads_function_by_topic", "leads_health_vs_insurance", "timeline_deadlines", "wording_reuse_heatmap"]
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +30,7 @@ def report(tmp_path_factory):
 
 
 def test_notebooks_in_git_carry_no_outputs():
-    assert len(NOTEBOOKS) == 5
+    assert len(NOTEBOOKS) == 6
     for path in NOTEBOOKS:
         text = path.read_text(encoding="utf-8")
         assert '"outputs": []' in text and '"execution_count": null' in text, path.name
@@ -85,6 +85,15 @@ def test_briefing_states_provenance(report):
     html = (report / "reports" / "03_targets.html").read_text(encoding="utf-8")
     # Qinghai's DRG/DIP floor, with its task id and source sentence
     assert "qinghai:(十六)" in html and "DRG/DIP付费医保基金支出占统筹区内住院医保基金支出不低于30%" in html
+
+
+def test_shared_wording_briefing_shows_passages_and_closest_tasks(report):
+    html = (report / "reports" / "06_shared_wording.html").read_text(encoding="utf-8")
+    # the preamble formula side by side, Qinghai's inserted 落实 marked, with both unit ids
+    assert re.search(r"全面贯彻<ins[^>]*>落实</ins>党的十九大", html)
+    assert "yancheng:preamble-1" in html and "qinghai:preamble-1" in html
+    # the closest tasks for the default topic (payment_reform), anchored on Qinghai's DRG/DIP task
+    assert "qinghai:(十六)" in html and "yancheng:12" in html and "shaoxing:(四)3.(2)" in html
 
 
 # on CI a missing browser is a set-up failure, not a reason to skip
