@@ -41,12 +41,8 @@ def process(meta: DocumentMeta, raw_dir: Path = RAW_DIR, timings: dict | None = 
     path = meta.raw_path(raw_dir)
     raw = read_raw(path)
     t1 = time.perf_counter()
-    try:
-        normalize = normalizers.get(meta.normalizer)
-    except KeyError:
-        raise SourceError(MANIFEST, f"document {meta.doc_id}: unknown normalizer '{meta.normalizer}'") from None
     doc = Document(meta, path, raw.text, meta.agency_prefix or None)
-    normalize(doc)
+    normalizers.normalize(doc, meta.family, meta.params)
     norm = doc.out
     norm.repairs.extend(repairs_mod.detect_generic(raw.text))
     norm.repairs.extend(repairs_mod.load_curated(meta.region, raw.text, path))
@@ -89,4 +85,7 @@ def _measure(result: DocResult) -> None:
 
 def build_all(manifest: Path = MANIFEST, raw_dir: Path = RAW_DIR, timings: dict | None = None) -> list[DocResult]:
     docs = load_manifest(manifest)
+    for meta in docs:
+        if not meta.raw_path(raw_dir).is_file():
+            raise SourceError(manifest, f"document {meta.doc_id}: file '{meta.file}' not found in {raw_dir}", meta.line)
     return [process(meta, raw_dir, timings) for meta in docs]

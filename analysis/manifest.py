@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import yaml
 
+from . import normalizers
 from .errors import SourceError
 
 LEVELS = ("provincial", "prefecture")
@@ -17,7 +18,7 @@ class DocumentMeta:
     region: str
     doc_id: str
     file: str
-    normalizer: str
+    family: str
     region_zh: str
     region_en: str
     level: str
@@ -34,12 +35,15 @@ class DocumentMeta:
     source_note: str
     sha256: str = ""
     agency_prefix: str = ""
+    params: object = None          # the family's Params, built from the entry's `params` mapping
+    line: int | None = field(default=None, compare=False)   # where the entry starts in the manifest
 
     def raw_path(self, raw_dir: Path) -> Path:
         return Path(raw_dir) / self.file
 
 
-_REQUIRED = [f.name for f in fields(DocumentMeta) if f.name not in ("sha256", "agency_prefix")]
+_OPTIONAL = ("sha256", "agency_prefix", "params", "line")
+_REQUIRED = [f.name for f in fields(DocumentMeta) if f.name not in _OPTIONAL]
 
 
 def load_manifest(path: Path) -> list[DocumentMeta]:
@@ -55,34 +59,61 @@ def load_manifest(path: Path) -> list[DocumentMeta]:
     entries = (data or {}).get("documents") if isinstance(data, dict) else None
     if not entries:
         raise SourceError(path, "manifest lists no documents (expected a 'documents:' list)")
-    docs = [_entry(path, i, e) for i, e in enumerate(entries, 1)]
+    lines = _entry_lines(path)
+    docs = [_entry(path, i, e, lines[i - 1] if i <= len(lines) else None) for i, e in enumerate(entries, 1)]
     _reject_duplicates(path, docs)
     return docs
 
 
-def _entry(path: Path, index: int, entry) -> DocumentMeta:
+def _entry_lines(path: Path) -> list[int]:
+    """1-based line where each entry of the documents list starts."""
+    node = yaml.compose(path.read_text(encoding="utf-8"))
+    for key, value in getattr(node, "value", []):
+        if getattr(key, "value", None) == "documents" and isinstance(value, yaml.SequenceNode):
+            return [item.start_mark.line + 1 for item in value.value]
+    return []
+
+
+def _entry(path: Path, index: int, entry, line: int | None) -> DocumentMeta:
     if not isinstance(entry, dict):
-        raise SourceError(path, f"document entry {index} is not a mapping")
+        raise SourceError(path, f"document entry {index} is not a mapping", line)
+    name = entry.get("doc_id", "?")
+    if "normalizer" in entry and "family" not in entry:
+        raise SourceError(path, f"document {name}: 'normalizer' is now 'family' with 'params' "
+                                "(see docs/adding-a-document.md)", line)
     missing = [k for k in _REQUIRED if k not in entry]
     if missing:
-        raise SourceError(path, f"document entry {index} ({entry.get('doc_id', '?')}) lacks {', '.join(missing)}")
-    known = {f.name for f in fields(DocumentMeta)}
+        raise SourceError(path, f"document entry {index} ({name}) lacks {', '.join(missing)}", line)
+    known = {f.name for f in fields(DocumentMeta)} - {"params", "line"}
+    unknown = sorted(set(entry) - known - {"params"})
+    if unknown:
+        raise SourceError(path, f"document {name}: unknown field(s) {', '.join(unknown)}", line)
     values = {k: ("" if entry[k] is None else entry[k]) for k in known if k in entry}
     values = {k: (v if k == "year" else str(v)) for k, v in values.items()}
     if values["level"] not in LEVELS:
-        raise SourceError(path, f"document {values['doc_id']}: level must be one of {LEVELS}")
+        raise SourceError(path, f"document {name}: level must be one of {LEVELS}", line)
     try:
         values["year"] = int(values["year"])
     except (TypeError, ValueError):
-        raise SourceError(path, f"document {values['doc_id']}: year must be a number") from None
-    return DocumentMeta(**values)
+        raise SourceError(path, f"document {name}: year must be a number", line) from None
+    if values["family"] not in normalizers.FAMILIES:
+        raise SourceError(path, f"document {name}: unknown family '{values['family']}' "
+                                f"(known: {', '.join(normalizers.FAMILIES)})", line)
+    raw_params = entry.get("params") or {}
+    if not isinstance(raw_params, dict):
+        raise SourceError(path, f"document {name}: params must be a mapping", line)
+    try:
+        values["params"] = normalizers.make_params(values["family"], raw_params)
+    except ValueError as exc:
+        raise SourceError(path, f"document {name}: {exc}", line) from None
+    return DocumentMeta(**values, line=line)
 
 
 def _reject_duplicates(path: Path, docs: list[DocumentMeta]) -> None:
     for key in ("doc_id", "file", "region"):
-        seen: set[str] = set()
+        seen: dict[str, DocumentMeta] = {}
         for d in docs:
             value = getattr(d, key)
             if value in seen:
-                raise SourceError(path, f"two documents share {key} '{value}'")
-            seen.add(value)
+                raise SourceError(path, f"documents {seen[value].doc_id} and {d.doc_id} share {key} '{value}'", d.line)
+            seen[value] = d

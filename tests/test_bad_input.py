@@ -55,7 +55,8 @@ def test_shipped_documents_build(tmp_path):
 
 def test_missing_file(raw, good_out):
     (raw / "tibet-2021.txt").unlink()
-    assert_one_line_error(build(raw, good_out), "tibet-2021.txt", "file not found")
+    line = assert_one_line_error(build(raw, good_out), "document tibet-2021: file 'tibet-2021.txt' not found")
+    assert line.startswith(f"error: {raw / 'documents.yml'}:28:")          # where tibet's entry starts
     assert_untouched(good_out)
 
 
@@ -132,13 +133,22 @@ def test_manifest_duplicate_file(raw, good_out):
     manifest = raw / "documents.yml"
     text = manifest.read_text(encoding="utf-8")
     manifest.write_text(text.replace("file: tibet-2021.txt", "file: wuhu-2021.txt"), encoding="utf-8")
-    assert_one_line_error(build(raw, good_out), "documents.yml", "two documents share file 'wuhu-2021.txt'")
+    assert_one_line_error(build(raw, good_out), "documents.yml:",
+                          "documents tibet-2021 and wuhu-2021 share file 'wuhu-2021.txt'")
     assert_untouched(good_out)
 
 
-def test_manifest_unknown_normalizer(raw, good_out):
+@pytest.mark.parametrize("old, new, message", [
+    ("family: annex_marked", "family: marked_cells", "document shaoxing-2016: unknown family 'marked_cells' (known: "),
+    ("roles: first_listed", "roles: first_named", "parameter roles of family paragraphs must be one of parenthesis, first_listed"),
+    ("follow_on: true", "follow_on: yes please", "parameter follow_on of family paragraphs must be true or false"),
+    ("goal_words: [目标]", "goal_word: [目标]", "unknown parameter(s) for family paragraphs: goal_word"),
+    ("family: annex_columns", "normalizer: yancheng", "'normalizer' is now 'family' with 'params'"),
+])
+def test_manifest_bad_family_or_params(raw, good_out, old, new, message):
     manifest = raw / "documents.yml"
     text = manifest.read_text(encoding="utf-8")
-    manifest.write_text(text.replace("normalizer: wuhu", "normalizer: hefei"), encoding="utf-8")
-    assert_one_line_error(build(raw, good_out), "documents.yml", "unknown normalizer 'hefei'")
+    assert old in text
+    manifest.write_text(text.replace(old, new), encoding="utf-8")
+    assert_one_line_error(build(raw, good_out), "documents.yml:", message)
     assert_untouched(good_out)

@@ -1,6 +1,9 @@
-"""Shaoxing 2016 (绍兴市人民政府, 绍政发[2016]36号, 深化医药卫生体制改革综合试点实施方案).
+"""Family `annex_marked`: a plan, then an annex table whose merged responsibility cells mark leads with ▲.
 
-Conventions of this document:
+Followed by Shaoxing 2016 (绍兴市人民政府, 绍政发[2016]36号, 深化医药卫生体制改革综合试点实施方案).
+It takes no parameters.
+
+Conventions of that document:
 - A commercial database page wraps the text: its banner lines before the title are
   boilerplate, its field list (发布日期 … 正文内容) metadata, and everything from <END> on is
   boilerplate.
@@ -18,6 +21,7 @@ Conventions of this document:
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from .base import CN_PAREN, PART_HEADING, Document, front_matter
 
@@ -29,7 +33,12 @@ CELL_GAP = re.compile(r"[ \u3000\u00a0]{2,}")
 PART_KINDS = {"实施目标": "goal", "实施内容": "area", "工作要求": "safeguard", "进度安排": "phase"}
 
 
-def normalize(doc: Document) -> None:
+@dataclass(frozen=True)
+class Params:
+    """None: the layout is this document's own."""
+
+
+def normalize(doc: Document, p: Params) -> None:
     lines = doc.lines()
     body = _wrapper(doc, lines)
     annex = next((i for i, l in enumerate(body) if l.text.startswith("附件")), None)

@@ -1,6 +1,9 @@
-"""Yancheng 2022 (盐城市人民政府办公室, 盐政办发〔2022〕58号, 2022年全市深化医改重点工作任务及分工).
+"""Family `annex_columns`: body paragraphs, then an annex table with lead and participating columns.
 
-Conventions of this document:
+Followed by Yancheng 2022 (盐城市人民政府办公室, 盐政办发〔2022〕58号, 2022年全市深化医改重点工作任务及分工).
+It takes no parameters.
+
+Conventions of that document:
 - The transmitting notice, the title and a preamble; then five parts 一、…五、 with 27 body
   paragraphs (一)…(二十七), each ending "(X、Y等部门按职责分工负责)". These are `body_task`
   units: the annex repeats their text row by row, so the atomic level is the annex.
@@ -17,6 +20,7 @@ Conventions of this document:
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from .base import CN_PAREN, PART_HEADING, Document, next_number, cn_to_int, front_matter
 
@@ -33,7 +37,12 @@ def _is_footer(text: str) -> bool:
     return FOOTER.match(text) is not None
 
 
-def normalize(doc: Document) -> None:
+@dataclass(frozen=True)
+class Params:
+    """None: the layout is this document's own."""
+
+
+def normalize(doc: Document, p: Params) -> None:
     lines = doc.lines()
     first = next((i for i, l in enumerate(lines) if PART.match(l.text)), None)
     annex_ref = next((i for i, l in enumerate(lines) if ATTACHMENT_REF.match(l.text)), None)
