@@ -8,6 +8,7 @@ its prefix (自治区, 各级) and its suffix (部门) across items; scraped lis
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -61,18 +62,21 @@ class Dictionary:
         for c in data["cores"]:
             core = _Core(c["zh"], c["en"], c["function"])
             for alias in [c["zh"], *c.get("aliases", [])]:
-                self.cores[alias] = core
+                self.cores[fold(alias)] = core
         self.full: dict[str, Agency] = {}
         for f in data["full_names"]:
             agency = Agency(f["zh"], f["en"], f["function"], f["level"])
             for alias in [f["zh"], *f.get("aliases", [])]:
-                self.full[alias] = agency
+                self.full[fold(alias)] = agency
         lg = data["leading_group"]
         self.group_re = re.compile(lg["pattern"])
         self.group_function = lg["function"]
         self.group_en = lg["en"]
         # Names with a separator inside ("各区、县(市)政府") must not be split.
-        self.protected = sorted((n for n in self.full if any(s in n for s in _SEPARATORS)), key=len, reverse=True)
+        # Matched in folded text with any whitespace between characters (a line may break inside).
+        gap = f"[{re.escape(SPACE)}]*"
+        self.protected = [re.compile(gap.join(map(re.escape, n)))
+                          for n in sorted((n for n in self.full if any(s in n for s in _SEPARATORS)), key=len, reverse=True)]
 
     def prefixes_for(self, region: str):
         return [p for p in self.prefixes if "regions" not in p or region in p["regions"]]
@@ -114,8 +118,9 @@ def load_dictionary(path: Path = DICTIONARY) -> Dictionary:
 def _items(text: str, offset: int, dictionary: Dictionary) -> list[tuple[int, int]]:
     """Spans of list items, split on separators outside parentheses and protected names."""
     masked = list(text)
-    for name in dictionary.protected:
-        for m in re.finditer(re.escape(name), text):
+    folded = fold(text)
+    for pattern in dictionary.protected:
+        for m in pattern.finditer(folded):
             for i in range(m.start(), m.end()):
                 masked[i] = "X"
     depth, spans, start = 0, [], 0
@@ -139,8 +144,14 @@ def _items(text: str, offset: int, dictionary: Dictionary) -> list[tuple[int, in
     return out
 
 
+def fold(text: str) -> str:
+    """Each character NFKC-folded where that keeps it one character: （ reads as (, and offsets hold."""
+    return "".join(f if len(f := unicodedata.normalize("NFKC", ch)) == 1 else ch for ch in text)
+
+
 def _squeeze(raw: str) -> str:
-    return "".join(ch for ch in raw if ch not in SPACE)
+    """A name as looked up: no whitespace (a line may break inside it), width folded."""
+    return fold("".join(ch for ch in raw if ch not in SPACE))
 
 
 def parse_list(text: str, start: int, end: int, region: str, default_prefix: str | None = None,

@@ -33,6 +33,7 @@ class DocResult:
     deadlines: dict[str, list] = field(default_factory=dict)
     targets: dict[str, list] = field(default_factory=dict)
     unaccounted: int = 0
+    encoding: str = "utf-8"
 
 
 def process(meta: DocumentMeta, raw_dir: Path = RAW_DIR, timings: dict | None = None) -> DocResult:
@@ -48,7 +49,7 @@ def process(meta: DocumentMeta, raw_dir: Path = RAW_DIR, timings: dict | None = 
     norm.repairs.extend(repairs_mod.load_curated(meta.region, raw.text, path))
     norm.repairs.sort(key=lambda r: (r.char_start, r.char_end))
     t2 = time.perf_counter()
-    result = DocResult(meta, path, raw.text, raw.sha256, norm)
+    result = DocResult(meta, path, raw.text, raw.sha256, norm, encoding=raw.encoding)
     _check_tiling(result)
     _measure(result)
     t3 = time.perf_counter()

@@ -15,7 +15,9 @@ from pathlib import Path
 import yaml
 
 from . import DATA_DIR
+from .agencies import fold
 from .errors import SourceError
+from .spans import SPACE
 
 CURATED = DATA_DIR / "dictionaries" / "repairs.yml"
 
@@ -82,13 +84,31 @@ def load_curated(region: str, text: str, path: Path, source: Path = CURATED) -> 
         inner = context.find(damaged)
         if inner < 0:
             raise SourceError(source, f"repair for {region}: raw '{damaged}' is not inside its context '{context}'")
-        starts = [m.start() for m in re.finditer(re.escape(context), text)]
-        if not starts:
+        # whitespace-free and width-folded, as rules read text: a re-wrapped copy still matches
+        places = _find_loose(context, text)
+        if not places:
             raise SourceError(source, f"repair for {region}: context '{context}' not found in {path}")
-        for at in starts:     # Yancheng's annex repeats its body text: the damage repeats too
-            start = at + inner
-            out.append(Repair(start, start + len(damaged), damaged, e.get("reading"), e["reason"], e["confidence"]))
+        sq_context, sq_damaged = _squeeze(context), _squeeze(damaged)
+        first = sq_context.find(sq_damaged)
+        for chars in places:     # Yancheng's annex repeats its body text: the damage repeats too
+            start, end = chars[first], chars[first + len(sq_damaged) - 1] + 1
+            out.append(Repair(start, end, text[start:end], e.get("reading"), e["reason"], e["confidence"]))
     return out
+
+
+def _squeeze(s: str) -> str:
+    return "".join(ch for ch in fold(s) if ch not in SPACE)
+
+
+def _find_loose(context: str, text: str) -> list[list[int]]:
+    """Each place `context` occurs in text allowing whitespace between characters and either
+    width of punctuation: the raw offset of every context character."""
+    squeezed = _squeeze(context)
+    pattern = re.compile(f"[{re.escape(SPACE)}]*".join(map(re.escape, squeezed)))
+    places = []
+    for m in pattern.finditer(fold(text)):
+        places.append([i for i in range(m.start(), m.end()) if text[i] not in SPACE])
+    return places
 
 
 def apply(text: str, start: int, end: int, repairs: list[Repair]) -> str:

@@ -48,7 +48,7 @@ def assemble(results: list[DocResult], overrides: Path | None = OVERRIDES_FILE,
 COLUMNS = {
     "documents": ["doc_id", "region", "region_zh", "region_en", "level", "province", "province_en", "year",
                   "title", "title_en", "issuer", "issuer_en", "doc_number", "issued_on", "published_on",
-                  "raw_path", "sha256", "sha256_matches_manifest", "n_chars", "source_note"],
+                  "raw_path", "sha256", "sha256_matches_manifest", "n_chars", "encoding", "source_note"],
     "units": ["unit_id", "region", "doc_id", "kind", "no", "parent_id", "body_id", "char_start", "char_end",
               "line_start", "line_end", "text", "text_clean"],
     "task_agencies": ["unit_id", "region", "doc_id", "agency_id", "raw", "char_start", "char_end", "role",
@@ -76,7 +76,7 @@ def _document(r: DocResult) -> dict:
             "title": m.title, "title_en": m.title_en, "issuer": m.issuer, "issuer_en": m.issuer_en,
             "doc_number": m.doc_number, "issued_on": m.issued_on, "published_on": m.published_on,
             "raw_path": raw_path, "sha256": r.sha256, "sha256_matches_manifest": (not m.sha256) or m.sha256 == r.sha256,
-            "n_chars": len(r.text), "source_note": m.source_note}
+            "n_chars": len(r.text), "encoding": r.encoding, "source_note": m.source_note}
 
 
 def _units(r: DocResult):

@@ -72,10 +72,35 @@ def test_binary_file(raw, good_out):
     assert_untouched(good_out)
 
 
-def test_wrong_encoding(raw, good_out):
+def test_damaged_utf8_is_named_not_read_as_another_encoding(raw, good_out):
+    data = (raw / "wuhu-2021.txt").read_bytes()
+    at = data.index("工作目标".encode())
+    (raw / "wuhu-2021.txt").write_bytes(data[:at] + b"\xff" + data[at:])
+    assert_one_line_error(build(raw, good_out), "wuhu-2021.txt:", "not valid UTF-8 (byte 0xff)")
+    assert_untouched(good_out)
+
+
+def test_unknown_encoding(raw, good_out):
     text = (raw / "wuhu-2021.txt").read_text(encoding="utf-8")
-    (raw / "wuhu-2021.txt").write_bytes(text.encode("gb18030"))
-    assert_one_line_error(build(raw, good_out), "wuhu-2021.txt:1:1:", "not valid UTF-8")
+    (raw / "wuhu-2021.txt").write_bytes(text.encode("utf-8").replace("、".encode(), b"\xff\xfe\x80"))
+    assert_one_line_error(build(raw, good_out), "wuhu-2021.txt:", "neither UTF-8 nor GB18030")
+    assert_untouched(good_out)
+
+
+def test_html_page_instead_of_text(raw, good_out):
+    text = (raw / "qinghai-2022.txt").read_text(encoding="utf-8")
+    page = "<!DOCTYPE html>\n<html><head><title>青海</title></head><body>\n" + "".join(
+        f"<p>{line}</p>\n" for line in text.splitlines()) + "</body></html>\n"
+    (raw / "qinghai-2022.txt").write_text(page, encoding="utf-8")
+    assert_one_line_error(build(raw, good_out), "qinghai-2022.txt:1:1:", "an HTML page, not plain text")
+    assert_untouched(good_out)
+
+
+def test_document_cut_short(raw, good_out):
+    text = (raw / "wuhu-2021.txt").read_text(encoding="utf-8")
+    cut = text.index("18.")
+    (raw / "wuhu-2021.txt").write_text(text[:cut + 60], encoding="utf-8")      # ends inside task 18
+    assert_one_line_error(build(raw, good_out), "wuhu-2021.txt:", "task 18 does not end with its 责任单位 list")
     assert_untouched(good_out)
 
 
@@ -83,7 +108,7 @@ def test_truncated_inside_a_character(raw, good_out):
     data = (raw / "tibet-2021.txt").read_bytes()
     cut = data.index("15.推动藏医药振兴发展".encode()) + len("15.推动".encode()) + 1   # one byte into 藏
     (raw / "tibet-2021.txt").write_bytes(data[:cut])
-    assert_one_line_error(build(raw, good_out), "tibet-2021.txt:55:6:", "not valid UTF-8")
+    assert_one_line_error(build(raw, good_out), "tibet-2021.txt:55:6:", "truncated: the file ends inside a character")
     assert_untouched(good_out)
 
 

@@ -6,11 +6,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..agencies import Mention, UnknownAgency, parse_list
+from ..agencies import Mention, UnknownAgency, fold, parse_list
 from ..errors import SourceError, error_at
 from ..manifest import DocumentMeta
 from ..repairs import Repair
-from ..spans import Line, Unit, lines_of
+from ..spans import SPACE, Line, Unit, lines_of
 
 ROLES = ("lead", "support", "joint")
 
@@ -155,6 +155,21 @@ _JOINT_TAIL = re.compile(r"(按职责分工负责|分别负责|共同负责)$")
 _LEAD_SUPPORT = re.compile(r"^(?P<lead>.*?)(?<!分别)(?<!分工)负责[,，、;；]?(?P<support>.*?)配合$")
 
 
+def compact(text: str, start: int, end: int) -> tuple[str, list[int]]:
+    """text[start:end] as rules read it, whitespace dropped and width folded (a line may break
+    anywhere, （ may be printed for (), with the raw offset of each character kept."""
+    offsets = [i for i in range(start, end) if text[i] not in SPACE]
+    return fold("".join(text[i] for i in offsets)), offsets
+
+
+def raw_span(offsets: list[int], start: int, end: int) -> tuple[int, int]:
+    """Raw span of compact characters [start, end); empty spans sit where they would start."""
+    if end <= start:
+        at = offsets[start] if start < len(offsets) else (offsets[-1] + 1 if offsets else 0)
+        return at, at
+    return offsets[start], offsets[end - 1] + 1
+
+
 def assign_parenthesis(doc: Document, unit, start: int, end: int) -> None:
     """Roles from a closing parenthesis's text[start:end] (without the brackets):
 
@@ -162,15 +177,19 @@ def assign_parenthesis(doc: Document, unit, start: int, end: int) -> None:
     "A、B分别负责"         all joint; likewise 按职责分工负责 and 共同负责
     "A负责"                A lead (joint when several names share it)
     """
-    inner = doc.text[start:end]
+    inner, offsets = compact(doc.text, start, end)
+
+    def names(a: int, b: int) -> list:
+        return doc.mentions(*raw_span(offsets, a, b)) if b > a else []
+
     if m := _LEAD_SUPPORT.match(inner):
-        leads = doc.mentions(start + m.start("lead"), start + m.end("lead"))
+        leads = names(m.start("lead"), m.end("lead"))
         doc.assign(unit, leads, "lead" if len(leads) == 1 else "joint")
-        doc.assign(unit, doc.mentions(start + m.start("support"), start + m.end("support")), "support")
+        doc.assign(unit, names(m.start("support"), m.end("support")), "support")
     elif m := _JOINT_TAIL.search(inner):
-        doc.assign(unit, doc.mentions(start, start + m.start()), "joint")
+        doc.assign(unit, names(0, m.start()), "joint")
     elif inner.endswith("负责"):
-        leads = doc.mentions(start, end - 2)
+        leads = names(0, len(inner) - 2)
         doc.assign(unit, leads, "lead" if len(leads) == 1 else "joint")
     else:
         raise doc.error(start, "responsibility parenthesis names no role (负责/配合)")

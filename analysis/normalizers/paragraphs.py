@@ -32,7 +32,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .base import CN_PAREN, PART_HEADING, Document, assign_parenthesis, body_start, closing_parenthesis, cn_to_int, next_number
+from .base import (CN_PAREN, PART_HEADING, Document, assign_parenthesis, body_start, closing_parenthesis, cn_to_int,
+                   compact, next_number, raw_span)
 
 ARABIC = re.compile(r"^(\d+)[.．、](?!\d)")
 ATTACHMENT = re.compile(r"^附件[:：]")
@@ -165,14 +166,15 @@ class _Reader:
         return bool(PART_HEADING.match(t) or CN_PAREN.match(t) or ARABIC.match(t) or ATTACHMENT.match(t))
 
     def _closed(self, para: _Open) -> bool:
-        end = para.lines[-1]
+        start, end = para.lines[0].start, para.lines[-1].end
         if para.kind != "task":
-            return end.text.endswith(SENTENCE_END)
+            return para.lines[-1].text.endswith(SENTENCE_END)
         if self.p.roles == "first_listed":
-            m = RESPONSIBLE.search(end.text)
-            return bool(m) and self.doc.is_agency_list(end.start + m.start("list"), end.start + m.end("list"))
-        inner = closing_parenthesis(self.doc, para.lines[0].start, end.end)
-        return inner is not None and self.doc.text[inner[0]:inner[1]].rstrip().endswith(("负责", "配合"))
+            text, offsets = compact(self.doc.text, start, end)
+            m = RESPONSIBLE.search(text)
+            return bool(m) and self.doc.is_agency_list(*raw_span(offsets, m.start("list"), m.end("list")))
+        inner = closing_parenthesis(self.doc, start, end)
+        return inner is not None and compact(self.doc.text, *inner)[0].endswith(("负责", "配合"))
 
     def close(self) -> None:
         para, self.current = self.current, None
@@ -186,7 +188,7 @@ class _Reader:
         if not getattr(para, "follow_on", False):
             self.last_task = unit
         if self.p.roles == "first_listed":
-            _listed(self.doc, unit, para.lines[-1], unit.no)
+            _listed(self.doc, unit, start, end, unit.no)
         else:
             inner = closing_parenthesis(self.doc, start, end)
             if inner is None:
@@ -194,20 +196,21 @@ class _Reader:
             assign_parenthesis(self.doc, unit, *inner)
 
 
-def _listed(doc: Document, unit, line, number: str) -> None:
+def _listed(doc: Document, unit, start: int, end: int, number: str) -> None:
     """(责任单位:A、B、C): the first listed leads, the others support."""
-    m = RESPONSIBLE.search(line.text)
+    text, offsets = compact(doc.text, start, end)
+    m = RESPONSIBLE.search(text)
     if m is None:
-        raise doc.error(line.start, f"task {number} does not end with its 责任单位 list")
-    base = line.start
+        raise doc.error(start, f"task {number} does not end with its 责任单位 list")
     if not m.group("open"):
-        before = doc.text[base + m.start() - 1] if m.start() else ""
-        doc.repair(base + m.start(), base + m.start(), "(" if before in "。;；" else "。(",
-                   "opening parenthesis of the 责任单位 list lost in the scrape")
+        at = raw_span(offsets, m.start(), m.start())[0]
+        before = text[m.start() - 1] if m.start() else ""
+        doc.repair(at, at, "(" if before in "。;；" else "。(", "opening parenthesis of the 责任单位 list lost in the scrape")
     if not m.group("close"):
-        doc.repair(line.end, line.end, ")", "closing parenthesis of the 责任单位 list lost in the scrape")
-    mentions = doc.mentions(base + m.start("list"), base + m.end("list"))
+        doc.repair(end, end, ")", "closing parenthesis of the 责任单位 list lost in the scrape")
+    list_start, list_end = raw_span(offsets, m.start("list"), m.end("list"))
+    mentions = doc.mentions(list_start, list_end) if list_end > list_start else []
     if not mentions:
-        raise doc.error(base + m.start("list"), f"task {number}: empty 责任单位 list")
+        raise doc.error(list_start, f"task {number}: empty 责任单位 list")
     doc.assign(unit, mentions[:1], "lead")
     doc.assign(unit, mentions[1:], "support")

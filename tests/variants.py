@@ -1,0 +1,53 @@
+"""Scraping accidents applied to a document, for the robustness tests: each returns new bytes."""
+
+from __future__ import annotations
+
+import random
+import re
+
+# Full- and half-width forms of the punctuation the documents print (。 and 、 have none).
+WIDTH_PAIRS = {"（": "(", "）": ")", "：": ":", "；": ";", "，": ",", "！": "!", "？": "?"}
+# A line a wrap must not start: it would read as a new heading, task or row.
+_STARTS = re.compile(r"^([一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]+[)）]|\d+[.．、]?|附件|▲|[:：;；,，。、)）])")
+_TABLE_ROW = re.compile(r"\S[ \u3000\u00a0]{2,}\S")
+
+
+def encode(text: str, encoding: str) -> bytes:
+    return text.encode(encoding)
+
+
+def crlf(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\n", "\r\n")
+
+
+def swap_width(text: str, to_half: bool) -> str:
+    table = WIDTH_PAIRS if to_half else {h: f for f, h in WIDTH_PAIRS.items()}
+    return text.translate(str.maketrans(table))
+
+
+def blank_lines(text: str, rng: random.Random, share: float = 0.3) -> str:
+    out = []
+    for line in text.split("\n"):
+        out.append(line)
+        if rng.random() < share:
+            out.append(rng.choice(["", " ", "\u3000", "  "]))
+    return "\n".join(out)
+
+
+def rewrap(text: str, width: int) -> str:
+    """Break every paragraph line longer than `width`, as a text editor would, never so that a
+    continuation line starts like a heading, a numbered task or a punctuation mark. Table rows
+    (cells separated by runs of spaces) are rows, not paragraphs, and are left alone."""
+    out = []
+    for line in text.split("\n"):
+        if len(line) <= width or _TABLE_ROW.search(line):
+            out.append(line)
+            continue
+        while len(line) > width:
+            cut = width
+            while cut < len(line) and (_STARTS.match(line[cut:]) or line[cut - 1].isdigit()):
+                cut += 1
+            out.append(line[:cut])
+            line = line[cut:]
+        out.append(line)
+    return "\n".join(out)
