@@ -51,3 +51,14 @@ def rewrap(text: str, width: int) -> str:
             line = line[cut:]
         out.append(line)
     return "\n".join(out)
+
+
+def wrap_at_clauses(text: str) -> str:
+    """A break after every comma and semicolon (never splitting a number or a date), unless the
+    next line would start like a heading or a task ("三、二、一级医疗机构" stays on its line)."""
+    out = []
+    for i, ch in enumerate(text):
+        out.append(ch)
+        if ch in "，,；;" and not _STARTS.match(text[i + 1:i + 8]):
+            out.append("\n")
+    return "".join(out)

@@ -43,7 +43,7 @@ def normalize(doc: Document, p: Params) -> None:
     body = _wrapper(doc, lines)
     annex = next((i for i, l in enumerate(body) if l.text.startswith("附件")), None)
     if annex is None:
-        raise doc.error(body[0].start, "no 附件 (annex) line found: not the Shaoxing layout")
+        raise doc.error(body[0].start if body else 0, "no 附件 (annex) line found: not the annex_marked layout")
     first_part = next((i for i, l in enumerate(body) if PART.match(l.text)), annex)
     front_matter(doc, body[:first_part])
     _plan(doc, body[first_part:annex])

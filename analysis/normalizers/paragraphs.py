@@ -90,13 +90,14 @@ def normalize(doc: Document, p: Params) -> None:
         elif m := task_re.match(t):
             reader.task(line, m)
         elif ATTACHMENT.match(t):
-            reader.close()
-            doc.unit("attachment", line.start, line.end)
+            reader.open(_Open("attachment", [line]))
         elif p.follow_on and reader.tasks_in_section:
             reader.follow_on(line)
         elif reader.section_id == "" and reader.part_id and not reader.tasks_in_part:
             kind = "goal" if any(w in reader.part_title for w in p.goal_words) else "preamble"
             reader.open(_Open(kind, [line], parent_id=reader.part_id))
+        elif reader.current is not None and reader.current.kind == "task":
+            reader.extend(line)       # the list looked complete at a line break ("…、市医保" / "局、…")
         else:
             raise doc.error(line.start, "paragraph is neither a heading nor a numbered task, and no task is open")
     reader.close()
@@ -157,10 +158,14 @@ class _Reader:
         cur = self.current
         if cur is None or self._starts_something(line.text) or self._closed(cur):
             return False
+        self.extend(line)
+        return True
+
+    def extend(self, line) -> None:
+        cur = self.current
         if cur.kind == "task":
             self.doc.repair(cur.lines[-1].end, line.start, "", "task broken across lines in the scrape")
         cur.lines.append(line)
-        return True
 
     def _starts_something(self, t: str) -> bool:
         return bool(PART_HEADING.match(t) or CN_PAREN.match(t) or ARABIC.match(t) or ATTACHMENT.match(t))
