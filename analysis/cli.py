@@ -1,4 +1,5 @@
-"""Command line: python -m analysis build [--out DIR] | topics (--agreement | --explain UNIT_ID) | wording --agreement | report."""
+"""Command line: python -m analysis build [--out DIR] | inspect PATH [--family F] | topics (--agreement |
+--explain UNIT_ID) | wording --agreement | report."""
 
 from __future__ import annotations
 
@@ -26,6 +27,14 @@ def main(argv: list[str] | None = None) -> int:
     group.add_argument("--explain", metavar="UNIT_ID", help="a unit's text, codes, scores and evidence")
     tp.add_argument("-v", "--verbose", action="store_true", help="with --agreement: list every disagreement")
     tp.add_argument("--overrides", type=Path, default=OVERRIDES_FILE, help="overrides file for --explain")
+    ins = sub.add_parser("inspect", help="how a new document would be cut: units, tasks, agencies, what is left over")
+    ins.add_argument("path", type=Path, help="the raw text file")
+    ins.add_argument("--family", default=None, help="the format family to read it with (default: try each)")
+    ins.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
+                     help="a family parameter, as in the manifest (repeatable; e.g. roles=first_listed)")
+    ins.add_argument("--year", type=int, default=None, help="the document's year (default: the year it names most)")
+    ins.add_argument("--agency-prefix", default=None, help="市, 省 or 自治区 (default: guessed from the text)")
+    ins.add_argument("--tasks", type=int, default=12, help="tasks to list (default 12)")
     wd = sub.add_parser("wording", help="shared passages and task similarity against the independent reading")
     wd.add_argument("--agreement", action="store_true", required=True, help="recall and precision of shared passages")
     rp = sub.add_parser("report", help="execute the notebooks; write HTML briefings to reports/ and figures to figures/")
@@ -41,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
             return _report(args)
         if args.command == "wording":
             return _wording()
+        if args.command == "inspect":
+            return _inspect(args)
     except SourceError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -80,6 +91,19 @@ def _report(args) -> int:
         print(f"  {nb.name:<28} {seconds:5.1f} s")
     print(f"wrote {len(timings)} briefings and index.html to {out}/, figures to {figs}/ "
           f"in {time.perf_counter() - t0:.1f} s")
+    return 0
+
+
+def _inspect(args) -> int:
+    from . import inspect, normalizers
+
+    if args.family and args.family not in normalizers.FAMILIES:
+        raise SourceError(args.family, f"unknown family (known: {', '.join(normalizers.FAMILIES)})")
+    try:
+        params = inspect.parse_params(args.param)
+        print(inspect.run(args.path, args.family, params, args.year, args.agency_prefix, args.tasks))
+    except ValueError as exc:
+        raise SourceError(args.family or "--param", str(exc)) from None
     return 0
 
 

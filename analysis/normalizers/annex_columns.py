@@ -47,7 +47,7 @@ def normalize(doc: Document, p: Params) -> None:
     first = next((i for i, l in enumerate(lines) if PART.match(l.text)), None)
     annex_ref = next((i for i, l in enumerate(lines) if ATTACHMENT_REF.match(l.text)), None)
     if first is None or annex_ref is None:
-        raise doc.error(0, "parts (一、…) and an 附件 line not found: not the Yancheng layout")
+        raise doc.error(0, "parts (一、…) and an 附件 line not found: not the annex_columns layout")
     front_matter(doc, lines[:first])
     parts, bodies = _body(doc, lines[first:annex_ref])
     doc.unit("attachment", lines[annex_ref].start, lines[annex_ref].end)
