@@ -51,7 +51,7 @@ def process(meta: DocumentMeta, raw_dir: Path = RAW_DIR, timings: dict | None = 
     t2 = time.perf_counter()
     result = DocResult(meta, path, raw.text, raw.sha256, norm, encoding=raw.encoding)
     _check_tiling(result)
-    _measure(result)
+    measure(result)
     t3 = time.perf_counter()
     for stage, dt in (("read", t1 - t0), ("normalize", t2 - t1), ("extract", t3 - t2)):
         timings[stage] = timings.get(stage, 0.0) + dt
@@ -74,7 +74,7 @@ def _check_tiling(result: DocResult) -> None:
         raise error_at(result.path, text, s, f"text not accounted for by any unit: '{text[s:e][:30]}'")
 
 
-def _measure(result: DocResult) -> None:
+def measure(result: DocResult) -> None:
     text, year = result.text, result.meta.year
     for u in result.norm.units:
         if u.kind not in MEASURED_KINDS:

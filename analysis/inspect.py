@@ -86,7 +86,7 @@ def attempt(path: Path, raw, family: str, params, year: int | None, prefix: str 
     norm.repairs.sort(key=lambda r: (r.char_start, r.char_end))
     result = build.DocResult(meta, path, raw.text, raw.sha256, norm, encoding=raw.encoding)
     out.gaps = uncovered(raw.text, norm.units)
-    build._measure(result)
+    build.measure(result)
     out.result = result
     return out
 
