@@ -7,6 +7,9 @@ that carry them; check the invariants. Then assemble the tables of DATA_MODEL.md
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,13 +78,52 @@ def _check_tiling(result: DocResult) -> None:
 
 
 def measure(result: DocResult) -> None:
+    """Deadlines and targets of the measured units, read on each unit's unbroken view: a line
+    break inside a number or a date ("2025年\n底") must not change what is read."""
     text, year = result.text, result.meta.year
     for u in result.norm.units:
         if u.kind not in MEASURED_KINDS:
             continue
-        dls = deadlines_mod.find(text, u.char_start, u.char_end, year)
-        result.deadlines[u.unit_id] = dls
-        result.targets[u.unit_id] = targets_mod.find(text, u.char_start, u.char_end, dls, result.norm.repairs)
+        view = UnbrokenView(text, u.char_start, u.char_end)
+        dls = deadlines_mod.find(view.text, 0, len(view.text), year)
+        tgs = targets_mod.find(view.text, 0, len(view.text), dls, view.repairs(result.norm.repairs))
+        result.deadlines[u.unit_id] = [view.deadline(d) for d in dls]
+        result.targets[u.unit_id] = [view.target(t) for t in tgs]
+
+
+class UnbrokenView:
+    """text[start:end] without its line breaks (with the spaces around them), and the way back
+    to raw offsets. Spaces within a line stay: table cells are separated by them."""
+
+    _BREAK = re.compile(r"[^\S\n]*\r?\n\s*")
+
+    def __init__(self, text: str, start: int, end: int):
+        self.raw = text
+        keep = [True] * (end - start)
+        for m in self._BREAK.finditer(text, start, end):
+            keep[m.start() - start:m.end() - start] = [False] * (m.end() - m.start())
+        self.offsets = [start + i for i, k in enumerate(keep) if k]
+        self.text = "".join(text[i] for i in self.offsets)
+
+    def to_raw(self, start: int, end: int) -> tuple[int, int]:
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+    def to_view(self, raw: int) -> int:
+        return bisect.bisect_left(self.offsets, raw)
+
+    def repairs(self, repairs: list) -> list:
+        lo, hi = (self.offsets[0], self.offsets[-1] + 1) if self.offsets else (0, 0)
+        return [dataclasses.replace(r, char_start=self.to_view(r.char_start), char_end=self.to_view(r.char_end))
+                for r in repairs if lo <= r.char_start and r.char_end <= hi]
+
+    def deadline(self, d):
+        s, e = self.to_raw(d.start, d.end)
+        return dataclasses.replace(d, start=s, end=e, raw=self.raw[s:e])
+
+    def target(self, t):
+        s, e = self.to_raw(t.start, t.end)
+        return dataclasses.replace(t, start=s, end=e, span=self.raw[s:e],
+                                   deadline=self.deadline(t.deadline) if t.deadline else None)
 
 
 def build_all(manifest: Path = MANIFEST, raw_dir: Path = RAW_DIR, timings: dict | None = None) -> list[DocResult]:
