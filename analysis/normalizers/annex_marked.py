@@ -71,10 +71,12 @@ def _wrapper(doc: Document, lines):
 
 def _plan(doc: Document, lines) -> None:
     part, kind = None, None
-    for line in lines:
+    for para in _paragraphs(lines):
+        line = para[0]
+        start, end = para[0].start, para[-1].end
         t = line.text
         if m := PART.match(t):
-            part = doc.unit("heading", line.start, line.end, no=f"{m.group(1)}、", key=f"{m.group(1)}、")
+            part = doc.unit("heading", start, end, no=f"{m.group(1)}、", key=f"{m.group(1)}、")
             kind = next((k for name, k in PART_KINDS.items() if name in t), None)
             if kind is None:
                 raise doc.error(line.start, f"unknown part heading '{t}'")
@@ -82,11 +84,28 @@ def _plan(doc: Document, lines) -> None:
             raise doc.error(line.start, "text before the first part heading")
         elif m := CN_ITEM.match(t):
             no = f"({m.group(1)})"
-            doc.unit(kind, line.start, line.end, no=no, parent_id=part.unit_id, key=f"{kind}{no}")
+            doc.unit(kind, start, end, no=no, parent_id=part.unit_id, key=f"{kind}{no}")
         elif kind == "goal":
-            doc.unit("goal", line.start, line.end, parent_id=part.unit_id, key="goal")
+            doc.unit("goal", start, end, parent_id=part.unit_id, key="goal")
         else:
-            doc.unit("note", line.start, line.end, parent_id=part.unit_id)
+            doc.unit("note", start, end, parent_id=part.unit_id)
+
+
+_SENTENCE_END = tuple("。：:；;！？!?")
+
+
+def _paragraphs(lines) -> list[list]:
+    """Lines joined into paragraphs: a line continues the one before when that one is no
+    heading and has not ended its sentence, and it starts nothing new (a wrapped paragraph)."""
+    out: list[list] = []
+    for line in lines:
+        prev = out[-1][-1] if out else None
+        if (prev is not None and not PART.match(out[-1][0].text) and not prev.text.endswith(_SENTENCE_END)
+                and not PART.match(line.text) and not CN_ITEM.match(line.text)):
+            out[-1].append(line)
+        else:
+            out.append([line])
+    return out
 
 
 def _annex(doc: Document, lines) -> None:
@@ -101,10 +120,17 @@ def _annex(doc: Document, lines) -> None:
         if pending is not None and cell is not None:
             _inherit(doc, pending, cell)
 
+    last = None                # the unit the previous cell was, while it may still run on
     for line in lines:
         for s, e in _cells(doc, line):
             t = doc.text[s:e]
             is_cell = not (CN_ITEM.match(t) or SUB.match(t) or ITEM.match(t) or t.startswith(("▲为牵头部门", "主要工作")))
+            if is_cell and last is not None and (not doc.text[last.char_start:last.char_end].endswith(_SENTENCE_END)
+                                                 or not ("▲" in t or doc.is_agency_list(s, e))):
+                # an item or heading wrapped onto the next line (no agency cell reads so): its text runs on
+                doc.repair(last.char_end, s, "", "annex text broken across lines")
+                last.char_end = e
+                continue
             if not is_cell:
                 settle()
                 pending = None
@@ -115,12 +141,14 @@ def _annex(doc: Document, lines) -> None:
                 else:
                     area_heads[no] = doc.unit("heading", s, e, no=no, key=f"annex{no}").unit_id
                 area = no
+                last = None
             elif m := SUB.match(t):
                 if area is None:
                     raise doc.error(s, "sub-area before any area")
                 sub = doc.unit("heading", s, e, no=f"{m.group(1)}.", parent_id=area_heads[area],
                                key=f"{area}{m.group(1)}.")
                 cell, expected_item = None, 1
+                last = sub
             elif m := ITEM.match(t):
                 if sub is None:
                     raise doc.error(s, "item before any sub-area")
@@ -130,11 +158,14 @@ def _annex(doc: Document, lines) -> None:
                 item = doc.unit("task", s, e, no=f"({m.group(1)})", parent_id=sub.unit_id,
                                 key=f"{sub.unit_id.split(':', 1)[1]}({m.group(1)})")
                 pending = item
+                last = item
             elif t.startswith("▲为牵头部门") or t.startswith("主要工作"):
                 doc.unit("note" if t.startswith("▲") else "table_header", s, e)
+                last = None
             else:
                 cell = _agency_cell(doc, s, e, item)
                 pending = None
+                last = None
     settle()
 
 
