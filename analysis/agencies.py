@@ -74,8 +74,7 @@ class Dictionary:
         self.group_en = lg["en"]
         # Names with a separator inside ("各区、县(市)政府") must not be split.
         # Matched in folded text with any whitespace between characters (a line may break inside).
-        gap = f"[{re.escape(SPACE)}]*"
-        self.protected = [re.compile(gap.join(map(re.escape, n)))
+        self.protected = [loose_pattern(n)
                           for n in sorted((n for n in self.full if any(s in n for s in _SEPARATORS)), key=len, reverse=True)]
 
     def prefixes_for(self, region: str):
@@ -149,9 +148,14 @@ def fold(text: str) -> str:
     return "".join(f if len(f := unicodedata.normalize("NFKC", ch)) == 1 else ch for ch in text)
 
 
-def _squeeze(raw: str) -> str:
-    """A name as looked up: no whitespace (a line may break inside it), width folded."""
+def squeeze(raw: str) -> str:
+    """Text as rules compare it: no whitespace (a line may break inside it), width folded."""
     return fold("".join(ch for ch in raw if ch not in SPACE))
+
+
+def loose_pattern(text: str) -> re.Pattern:
+    """Matches squeeze(text) in folded text with any whitespace between its characters."""
+    return re.compile(f"[{re.escape(SPACE)}]*".join(map(re.escape, squeeze(text))))
 
 
 def parse_list(text: str, start: int, end: int, region: str, default_prefix: str | None = None,
@@ -160,7 +164,7 @@ def parse_list(text: str, start: int, end: int, region: str, default_prefix: str
     d = dictionary or load_dictionary()
     default = next((p for p in d.prefixes_for(region) if p["zh"] == default_prefix), None)
     spans = _items(text[start:end], start, d)
-    names = [_squeeze(text[s:e]) for s, e in spans]
+    names = [squeeze(text[s:e]) for s, e in spans]
     suffix = ""
     for trailer in _TRAILERS:
         if names and names[-1].endswith(trailer):

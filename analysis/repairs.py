@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from . import DATA_DIR
-from .agencies import fold
+from .agencies import fold, loose_pattern, squeeze
 from .errors import SourceError
 from .spans import SPACE
 
@@ -88,7 +88,7 @@ def load_curated(region: str, text: str, path: Path, source: Path = CURATED) -> 
         places = _find_loose(context, text)
         if not places:
             raise SourceError(source, f"repair for {region}: context '{context}' not found in {path}")
-        sq_context, sq_damaged = _squeeze(context), _squeeze(damaged)
+        sq_context, sq_damaged = squeeze(context), squeeze(damaged)
         first = sq_context.find(sq_damaged)
         for chars in places:     # Yancheng's annex repeats its body text: the damage repeats too
             start, end = chars[first], chars[first + len(sq_damaged) - 1] + 1
@@ -96,17 +96,11 @@ def load_curated(region: str, text: str, path: Path, source: Path = CURATED) -> 
     return out
 
 
-def _squeeze(s: str) -> str:
-    return "".join(ch for ch in fold(s) if ch not in SPACE)
-
-
 def _find_loose(context: str, text: str) -> list[list[int]]:
     """Each place `context` occurs in text allowing whitespace between characters and either
     width of punctuation: the raw offset of every context character."""
-    squeezed = _squeeze(context)
-    pattern = re.compile(f"[{re.escape(SPACE)}]*".join(map(re.escape, squeezed)))
     places = []
-    for m in pattern.finditer(fold(text)):
+    for m in loose_pattern(context).finditer(fold(text)):
         places.append([i for i in range(m.start(), m.end()) if text[i] not in SPACE])
     return places
 

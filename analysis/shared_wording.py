@@ -80,13 +80,13 @@ def passages_table(docs: list[tuple[str, str, str]], units: pd.DataFrame, task_a
                    config: Config | None = None) -> pd.DataFrame:
     """shared_passages for `docs` = [(doc_id, region, raw text)] in manifest order."""
     config = config or load_config()
-    readings = [reading_form(text, units.loc[units["doc_id"] == d, "char_start"].tolist(), n)
-                for n, (d, _, text) in enumerate(docs)]
+    doc_units = [units[units["doc_id"] == d] for d, _, _ in docs]
+    readings = [reading_form(text, u["char_start"].tolist(), n) for n, ((_, _, text), u) in enumerate(zip(docs, doc_units))]
     found = find_in_readings(readings, config.settings)
     if found.empty:
         return pd.DataFrame(columns=COLUMNS)
-    places = [_Places(r, units[units["doc_id"] == d], task_agencies[task_agencies["doc_id"] == d], config)
-              for r, (d, _, _) in zip(readings, docs)]
+    places = [_Places(r, u, task_agencies[task_agencies["doc_id"] == d], config)
+              for r, u, (d, _, _) in zip(readings, doc_units, docs)]
     rows = []
     for n, p in enumerate(found.itertuples(index=False), 1):
         pa, pb = places[p.a], places[p.b]

@@ -37,16 +37,13 @@ def _cover(spans, start: int, end: int) -> float:
 
 
 def is_found(passages: pd.DataFrame, ref) -> bool:
-    p = _same_pair(passages, ref)
-    p = p[(p["a_start"] < ref.a_end) & (p["a_end"] > ref.a_start) & (p["b_start"] < ref.b_end) & (p["b_end"] > ref.b_start)]
+    p = _overlapping(passages, ref)
     return (_cover(zip(p["a_start"], p["a_end"]), ref.a_start, ref.a_end) >= COVER
             and _cover(zip(p["b_start"], p["b_end"]), ref.b_start, ref.b_end) >= COVER)
 
 
 def is_real(passage, references: pd.DataFrame) -> bool:
-    r = references[(references["doc_a"] == passage.doc_a) & (references["doc_b"] == passage.doc_b)]
-    return bool(((r["a_start"] < passage.a_end) & (r["a_end"] > passage.a_start)
-                 & (r["b_start"] < passage.b_end) & (r["b_end"] > passage.b_start)).any())
+    return not _overlapping(references, passage).empty
 
 
 def evaluate(passages: pd.DataFrame) -> dict:
@@ -67,6 +64,7 @@ def evaluate(passages: pd.DataFrame) -> dict:
 
 
 def _overlapping(passages: pd.DataFrame, ref) -> pd.DataFrame:
+    """Rows of `passages` on ref's document pair that overlap it on both sides."""
     p = _same_pair(passages, ref)
     return p[(p["a_start"] < ref.a_end) & (p["a_end"] > ref.a_start) & (p["b_start"] < ref.b_end) & (p["b_end"] > ref.b_start)]
 

@@ -56,8 +56,8 @@ class Params:
 class _Open:
     """The paragraph being read: its kind, lines and where it hangs."""
 
-    def __init__(self, kind: str, lines: list, **unit):
-        self.kind, self.lines, self.unit = kind, lines, unit
+    def __init__(self, kind: str, lines: list, follow_on: bool = False, **unit):
+        self.kind, self.lines, self.follow_on, self.unit = kind, lines, follow_on, unit
 
 
 def normalize(doc: Document, p: Params) -> None:
@@ -145,12 +145,12 @@ class _Reader:
         self.close()
         self.follow += 1
         task = self.last_task
-        self.open(_Open("task", [line], no="", key=f"{task.no}+{self.follow}", parent_id=task.unit_id), follow_on=True)
+        self.open(_Open("task", [line], no="", key=f"{task.no}+{self.follow}", parent_id=task.unit_id,
+                         follow_on=True))
 
     # -- paragraphs -----------------------------------------------------------------------
-    def open(self, para: _Open, follow_on: bool = False) -> None:
+    def open(self, para: _Open) -> None:
         self.close()
-        para.follow_on = follow_on
         self.current = para
 
     def continues(self, line) -> bool:
@@ -190,7 +190,7 @@ class _Reader:
             self.doc.unit(para.kind, start, end, **para.unit)
             return
         unit = self.doc.unit("task", start, end, **para.unit)
-        if not getattr(para, "follow_on", False):
+        if not para.follow_on:
             self.last_task = unit
         if self.p.roles == "first_listed":
             _listed(self.doc, unit, start, end, unit.no)
