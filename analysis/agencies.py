@@ -21,6 +21,8 @@ from .spans import SPACE
 DICTIONARY = DATA_DIR / "dictionaries" / "agencies.yml"
 _SEPARATORS = "、,，;；"
 _TRAILERS = ("等部门", "等单位", "等")   # "各级医保、卫生健康等部门": 部门 belongs to every item
+_LONGEST_NAME = 16                     # characters: a longer unknown name is prose
+_PROSE = re.compile(r"[。！？!?:：“”\"《》%\d]")
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,9 @@ class Dictionary:
         # Matched in folded text with any whitespace between characters (a line may break inside).
         self.protected = [loose_pattern(n)
                           for n in sorted((n for n in self.full if any(s in n for s in _SEPARATORS)), key=len, reverse=True)]
+        # How agency names end (局, 委, 办, 部门 …): a name the dictionary lacks still ends so.
+        self.endings = {n[-1] for n in [*(c["zh"] for c in data["cores"]), *(f["zh"] for f in data["full_names"]),
+                                        "成员单位"]}
 
     def prefixes_for(self, region: str):
         return [p for p in self.prefixes if "regions" not in p or region in p["regions"]]
@@ -186,6 +191,40 @@ def parse_list(text: str, start: int, end: int, region: str, default_prefix: str
                 prefix = carried
             mentions.append(Mention(text[piece_s:piece_e], piece_s, piece_e, agency))
     return mentions
+
+
+def reads_as_list(text: str, start: int, end: int, region: str, default_prefix: str | None = None) -> bool:
+    """True when text[start:end] is a complete list of known agencies and nothing else: a list
+    left open ("…、") or a sentence that happens to end in a name ("…工作。各级医改办") is not."""
+    piece = squeeze(text[start:end])
+    if not piece or piece.endswith(tuple(_SEPARATORS)) or _PROSE.search(piece):
+        return False
+    try:
+        return bool(parse_list(text, start, end, region, default_prefix))
+    except UnknownAgency:
+        return False
+
+
+def agency_shaped(text: str, start: int, end: int, region: str, default_prefix: str | None = None) -> bool:
+    """True when text[start:end] reads as a list of agencies, or would if the dictionary knew
+    the names it lacks: each unknown name short, with no sentence punctuation or digits, and
+    ending as agency names end (局, 委, 部门 …). Tells a table cell naming a new agency from a
+    line of prose."""
+    if reads_as_list(text, start, end, region, default_prefix):
+        return True
+    d = load_dictionary()
+    names = [squeeze(text[s:e]) for s, e in _items(text[start:end], start, d)]
+    return bool(names) and all(len(n) <= _LONGEST_NAME and not _PROSE.search(n) and n[-1] in d.endings
+                               for n in names)
+
+
+def reads_as_prose(text: str, start: int, end: int, region: str, default_prefix: str | None = None) -> bool:
+    """True when text[start:end] is part of a sentence, not of a list of names: it has sentence
+    punctuation or digits, or it is longer than a name and does not read as agencies. A
+    fragment of a name ("各级卫生") is neither prose nor a list."""
+    piece = squeeze(text[start:end])
+    return bool(_PROSE.search(piece)) or (len(piece) > _LONGEST_NAME
+                                          and not agency_shaped(text, start, end, region, default_prefix))
 
 
 def _resolve_piece(piece, suffix, region, prefix, default, d):

@@ -34,13 +34,14 @@ def blank_lines(text: str, rng: random.Random, share: float = 0.3) -> str:
     return "\n".join(out)
 
 
-def rewrap(text: str, width: int) -> str:
-    """Break every paragraph line longer than `width`, as a text editor would, never so that a
-    continuation line starts like a heading, a numbered task or a punctuation mark. Table rows
-    (cells separated by runs of spaces) are rows, not paragraphs, and are left alone."""
+def rewrap(text: str, width: int, tables: bool = False) -> str:
+    """Break every line longer than `width`, as a text editor would, never so that a continuation
+    line starts like a heading, a numbered task or a punctuation mark. Table rows (cells separated
+    by runs of spaces) are left alone unless `tables`: then they break like any line, inside a
+    cell or a name too."""
     out = []
     for line in text.split("\n"):
-        if len(line) <= width or _TABLE_ROW.search(line):
+        if len(line) <= width or (_TABLE_ROW.search(line) and not tables):
             out.append(line)
             continue
         while len(line) > width:

@@ -22,7 +22,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .base import CN_PAREN, PART_HEADING, Document, next_number, cn_to_int, front_matter
+from .base import (CN_PAREN, PART_HEADING, SENTENCE_END, Document, closing_parenthesis, cn_to_int, compact, front_matter,
+                   next_number)
 
 PART = PART_HEADING
 BODY = CN_PAREN
@@ -31,6 +32,8 @@ ATTACHMENT_REF = re.compile(r"^附件[:：]")
 HEADER_CELLS = ("序号", "重点工作任务", "具体内容", "牵头组织", "参与部门")
 JOINT_LEAD = re.compile(r"(分别负责|按职责分工负责)$")
 FOOTER = re.compile(r"^(打印|关闭|打印\s*关闭)$")
+FULL_STOP = tuple("。！？!?")
+CLAUSE_END = tuple(",，;；")
 
 
 def _is_footer(text: str) -> bool:
@@ -60,20 +63,46 @@ def _body(doc: Document, lines):
     bodies = []
     part = None
     numbers = []
-    for line in lines:
+    paragraphs = _paragraphs(doc, lines)
+    for para in paragraphs:
+        line, start, end = para[0], para[0].start, para[-1].end
         t = line.text
         if m := PART.match(t):
-            part = doc.unit("heading", line.start, line.end, no=f"{m.group(1)}、", key=f"{m.group(1)}、")
+            part = doc.unit("heading", start, end, no=f"{m.group(1)}、", key=f"{m.group(1)}、")
             parts[t[m.end():].strip()] = part.unit_id
         elif m := BODY.match(t):
-            next_number(doc, numbers, cn_to_int(m.group(1)), line.start, "body paragraph")
-            bodies.append(doc.unit("body_task", line.start, line.end, no=f"({m.group(1)})",
+            next_number(doc, numbers, cn_to_int(m.group(1)), start, "body paragraph")
+            bodies.append(doc.unit("body_task", start, end, no=f"({m.group(1)})",
                                    parent_id=part.unit_id, key=f"body({m.group(1)})"))
         elif part is not None:
-            doc.unit("preamble", line.start, line.end, parent_id=part.unit_id)
+            doc.unit("preamble", start, end, parent_id=part.unit_id)
         else:
-            raise doc.error(line.start, "text before the first part heading")
+            raise doc.error(start, "text before the first part heading")
     return parts, bodies
+
+
+def _paragraphs(doc: Document, lines) -> list[list]:
+    """Lines joined into paragraphs: a line that starts nothing new continues a paragraph that
+    has not closed (a body paragraph closes with its (…负责) parenthesis, any other with a full
+    stop), so a paragraph wrapped over several lines reads as one."""
+    out: list[list] = []
+    for line in lines:
+        para = out[-1] if out else None
+        if (para is None or PART.match(line.text) or BODY.match(line.text) or PART.match(para[0].text)
+                or _closed(doc, para)):
+            out.append([line])
+            continue
+        if BODY.match(para[0].text):
+            doc.repair(para[-1].end, line.start, "", "paragraph broken across lines")
+        para.append(line)
+    return out
+
+
+def _closed(doc: Document, para) -> bool:
+    if not BODY.match(para[0].text):
+        return para[-1].text.endswith(SENTENCE_END)
+    inner = closing_parenthesis(doc, para[0].start, para[-1].end)
+    return inner is not None and compact(doc.text, *inner)[0].endswith("负责")
 
 
 def _annex(doc: Document, lines, parts: dict[str, str]):
@@ -93,7 +122,9 @@ def _annex(doc: Document, lines, parts: dict[str, str]):
             if not m.group(2):
                 doc.repair(line.start + m.end(1), line.start + m.end(1), ".", "period after the row number lost")
             next_number(doc, numbers, int(m.group(1)), line.start, "row")
-            rows.append(_row(doc, line, lines[i + 1:j], m.group(1), category))
+            after = lines[i + 1:j]
+            k = _row_text_end(doc, line, after, m.group(1))
+            rows.append(_row(doc, [line, *after[:k]], after[k:], m.group(1), category))
             i = j
         elif (found := _category_at(lines, i, parts)) is not None:
             name, n = found
@@ -134,9 +165,38 @@ def _category_at(lines, i: int, parts: dict[str, str]):
     return None
 
 
-def _row(doc: Document, line, cell_lines, number: str, category):
-    row = doc.unit("task", line.start, line.end, no=number, parent_id=category or "", key=number)
-    cells = _cells(doc, cell_lines, number)
+def _row_text_end(doc: Document, line, after, number: str) -> int:
+    """How many of the lines after a row's first line still hold its text (a wrapped row): the
+    rest must read as its agency cells. A row whose cell names an agency the dictionary lacks
+    stops with that name instead of taking its cells for text."""
+    k = 0
+    while k <= len(after):
+        cells = _cells(doc, after[k:])
+        if cells is not None and (cells or k == 0 or doc.is_prose(after[-1].start, after[-1].end)):
+            return k
+        if k == len(after):
+            break
+        if _starts_cells(doc, after[k - 1] if k else line, after[k]):
+            break
+        k += 1
+    _unreadable(doc, after[k:] or after[-1:], number)
+
+
+def _starts_cells(doc: Document, previous, line) -> bool:
+    """A line that must begin the cells: after a full stop, anything but prose; anywhere, a line
+    that reads as agencies and does not end a clause ("做优市中医院," is a clause of the text)."""
+    if previous.text.endswith(FULL_STOP) and not doc.is_prose(line.start, line.end):
+        return True
+    return not line.text.endswith(CLAUSE_END) and doc.is_agency_shaped(line.start, line.end)
+
+
+def _row(doc: Document, text_lines, cell_lines, number: str, category):
+    row = doc.unit("task", text_lines[0].start, text_lines[-1].end, no=number, parent_id=category or "", key=number)
+    for a, b in zip(text_lines, text_lines[1:]):
+        doc.repair(a.end, b.start, "", "row text broken across lines")
+    cells = _cells(doc, cell_lines)
+    for cell in cells:
+        _cell_breaks(doc, cell, "table cell broken across lines")
     if not cells:
         return row
     lead_lines = cells[0]
@@ -152,22 +212,44 @@ def _row(doc: Document, line, cell_lines, number: str, category):
     return row
 
 
-def _cells(doc: Document, cell_lines, number: str):
-    """Group a row's cell fragments into cells: join until the text reads as a complete list."""
+def _cells(doc: Document, cell_lines):
+    """A row's cell fragments grouped into its one or two cells; None when they do not read so."""
+    cells, rest = _group(doc, cell_lines)
+    return None if rest or len(cells) > 2 else cells
+
+
+def _group(doc: Document, cell_lines):
+    """Fragments joined into cells, each until it reads as a complete list of known agencies
+    (the lead cell may end 分别负责); the fragments left over when one never does."""
     cells, current = [], []
     for line in cell_lines:
         current.append(line)
         s, e = current[0].start, current[-1].end
-        inner = JOINT_LEAD.sub("", doc.text[s:e]) if len(cells) == 0 else doc.text[s:e]
-        if doc.is_agency_list(s, s + len(inner.rstrip())):
-            _cell_breaks(doc, current, "table cell broken across lines")
+        if doc.is_agency_list(s, s + len(_names(doc, s, e, lead=not cells))):
             cells.append(current)
             current = []
-    if current:
-        raise doc.error(current[0].start, f"row {number}: cannot read '{''.join(l.text for l in current)}' as agencies")
+    return cells, current
+
+
+def _names(doc: Document, s: int, e: int, lead: bool) -> str:
+    """The cell's text without the 分别负责 a lead cell may close with."""
+    return JOINT_LEAD.sub("", doc.text[s:e]).rstrip() if lead else doc.text[s:e]
+
+
+def _unreadable(doc: Document, cell_lines, number: str):
+    """The one-line error for cells that do not read as agencies, naming the agency the
+    dictionary lacks when the first cell that fails reads as a name."""
+    cells, failing = _group(doc, cell_lines)
+    for n in range(1, len(failing) + 1):
+        s = failing[0].start
+        e = s + len(_names(doc, s, failing[n - 1].end, lead=not cells))
+        if doc.is_agency_shaped(s, e):
+            doc.mentions(s, e)      # raises naming the unknown agency
     if len(cells) > 2:
         raise doc.error(cells[2][0].start, f"row {number}: more than two agency cells")
-    return cells
+    failing = failing or cell_lines
+    text = "".join(l.text for l in failing)
+    raise doc.error(failing[0].start if failing else 0, f"row {number}: cannot read '{text}' as agencies")
 
 
 def _cell_breaks(doc: Document, lines, reason: str) -> None:

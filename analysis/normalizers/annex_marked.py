@@ -23,13 +23,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .base import CN_PAREN, PART_HEADING, Document, front_matter
+from .base import CN_PAREN, PART_HEADING, SENTENCE_END, Document, front_matter, indented
 
 PART = PART_HEADING
 CN_ITEM = CN_PAREN
 SUB = re.compile(r"^(\d+)[.．]")
 ITEM = re.compile(r"^[(（](\d+)[)）]")
 CELL_GAP = re.compile(r"[ \u3000\u00a0]{2,}")
+TABLE_HEADER = "主要工作"
 PART_KINDS = {"实施目标": "goal", "实施内容": "area", "工作要求": "safeguard", "进度安排": "phase"}
 
 
@@ -47,8 +48,16 @@ def normalize(doc: Document, p: Params) -> None:
     first_part = next((i for i, l in enumerate(body) if PART.match(l.text)), annex)
     front_matter(doc, body[:first_part])
     _plan(doc, body[first_part:annex])
-    doc.unit("attachment", body[annex].start, body[annex].end)
-    _annex(doc, body[annex + 1:])
+    table = next((i for i in range(annex + 1, len(body)) if _starts_table(body[i].text)), len(body))
+    for a, b in zip(body[annex:table], body[annex + 1:table]):
+        doc.repair(a.end, b.start, "", "annex title broken across lines")
+    doc.unit("attachment", body[annex].start, body[table - 1].end)
+    _annex(doc, body[table:])
+
+
+def _starts_table(t: str) -> bool:
+    """The annex table's first line: its header row or its first area."""
+    return t.startswith(TABLE_HEADER) or CN_ITEM.match(t) is not None
 
 
 def _wrapper(doc: Document, lines):
@@ -71,7 +80,7 @@ def _wrapper(doc: Document, lines):
 
 def _plan(doc: Document, lines) -> None:
     part, kind = None, None
-    for para in _paragraphs(lines):
+    for para in _paragraphs(doc, lines):
         line = para[0]
         start, end = para[0].start, para[-1].end
         t = line.text
@@ -91,21 +100,25 @@ def _plan(doc: Document, lines) -> None:
             doc.unit("note", start, end, parent_id=part.unit_id)
 
 
-_SENTENCE_END = tuple("。：:；;！？!?")
-
-
-def _paragraphs(lines) -> list[list]:
-    """Lines joined into paragraphs: a line continues the one before when that one is no
-    heading and has not ended its sentence, and it starts nothing new (a wrapped paragraph)."""
+def _paragraphs(doc: Document, lines) -> list[list]:
+    """Lines joined into paragraphs: a line that starts nothing new continues a paragraph wrapped
+    over several lines. Where paragraphs open indented, an unindented line continues one even
+    after a full stop; elsewhere a line continues one that has not ended its sentence."""
     out: list[list] = []
     for line in lines:
-        prev = out[-1][-1] if out else None
-        if (prev is not None and not PART.match(out[-1][0].text) and not prev.text.endswith(_SENTENCE_END)
-                and not PART.match(line.text) and not CN_ITEM.match(line.text)):
-            out[-1].append(line)
+        para = out[-1] if out else None
+        if (para is not None and not PART.match(para[0].text) and not PART.match(line.text)
+                and not CN_ITEM.match(line.text) and _runs_on(doc, para, line)):
+            para.append(line)
         else:
             out.append([line])
     return out
+
+
+def _runs_on(doc: Document, para, line) -> bool:
+    if indented(doc.text, para[0]):
+        return not indented(doc.text, line)
+    return not para[-1].text.endswith(SENTENCE_END)
 
 
 def _annex(doc: Document, lines) -> None:
@@ -124,8 +137,8 @@ def _annex(doc: Document, lines) -> None:
     for line in lines:
         for s, e in _cells(doc, line):
             t = doc.text[s:e]
-            is_cell = not (CN_ITEM.match(t) or SUB.match(t) or ITEM.match(t) or t.startswith(("▲为牵头部门", "主要工作")))
-            if is_cell and last is not None and (not doc.text[last.char_start:last.char_end].endswith(_SENTENCE_END)
+            is_cell = not (CN_ITEM.match(t) or SUB.match(t) or ITEM.match(t) or t.startswith(("▲为牵头部门", TABLE_HEADER)))
+            if is_cell and last is not None and (not doc.text[last.char_start:last.char_end].endswith(SENTENCE_END)
                                                  or not ("▲" in t or doc.is_agency_list(s, e))):
                 # an item or heading wrapped onto the next line (no agency cell reads so): its text runs on
                 doc.repair(last.char_end, s, "", "annex text broken across lines")
@@ -159,7 +172,7 @@ def _annex(doc: Document, lines) -> None:
                                 key=f"{sub.unit_id.split(':', 1)[1]}({m.group(1)})")
                 pending = item
                 last = item
-            elif t.startswith("▲为牵头部门") or t.startswith("主要工作"):
+            elif t.startswith(("▲为牵头部门", TABLE_HEADER)):
                 doc.unit("note" if t.startswith("▲") else "table_header", s, e)
                 last = None
             else:

@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..agencies import Mention, UnknownAgency, fold, parse_list
+from ..agencies import Mention, UnknownAgency, agency_shaped, fold, parse_list, reads_as_list, reads_as_prose
 from ..errors import SourceError, error_at
 from ..manifest import DocumentMeta
 from ..repairs import Repair
@@ -17,6 +17,8 @@ ROLES = ("lead", "support", "joint")
 # Headings as the documents print them: 一、 parts and (一) sections or tasks.
 PART_HEADING = re.compile(r"^([一二三四五六七八九十]+)、")
 CN_PAREN = re.compile(r"^[(（]([一二三四五六七八九十]+)[)）]")
+# What may end a paragraph: a line ending otherwise was broken (by the scrape or a re-wrap).
+SENTENCE_END = tuple("。！？!?；;：:")
 
 
 @dataclass
@@ -84,12 +86,15 @@ class Document:
 
     def is_agency_list(self, start: int, end: int) -> bool:
         """True when text[start:end] reads as a complete list of known agencies."""
-        if self.text[start:end].rstrip().endswith(("、", ",", "，")):
-            return False
-        try:
-            return bool(parse_list(self.text, start, end, self.region, self.agency_prefix))
-        except UnknownAgency:
-            return False
+        return reads_as_list(self.text, start, end, self.region, self.agency_prefix)
+
+    def is_agency_shaped(self, start: int, end: int) -> bool:
+        """True when text[start:end] reads as agencies, known or not yet in the dictionary."""
+        return agency_shaped(self.text, start, end, self.region, self.agency_prefix)
+
+    def is_prose(self, start: int, end: int) -> bool:
+        """True when text[start:end] is part of a sentence, not of a list of agencies."""
+        return reads_as_prose(self.text, start, end, self.region, self.agency_prefix)
 
     def assign(self, unit: Unit, mentions: list[Mention], role: str, inherited: bool = False,
                source_unit_id: str = "") -> None:
@@ -99,6 +104,12 @@ class Document:
 
     def repair(self, start: int, end: int, reading: str | None, reason: str, confidence: str = "high") -> None:
         self.out.repairs.append(Repair(start, end, self.text[start:end], reading, reason, confidence))
+
+
+def indented(text: str, line: Line) -> bool:
+    """True when the line opens with spaces: pages indent a paragraph's first line (首行缩进),
+    never the lines a wrap carries on."""
+    return line.start > text.rfind("\n", 0, line.start) + 1
 
 
 def cn_to_int(s: str) -> int:

@@ -32,13 +32,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .base import (CN_PAREN, PART_HEADING, Document, assign_parenthesis, body_start, closing_parenthesis, cn_to_int,
+from .base import (CN_PAREN, PART_HEADING, SENTENCE_END, Document, assign_parenthesis, body_start, closing_parenthesis, cn_to_int,
                    compact, next_number, raw_span)
 
 ARABIC = re.compile(r"^(\d+)[.．、](?!\d)")
 ATTACHMENT = re.compile(r"^附件[:：]")
 RESPONSIBLE = re.compile(r"(?P<open>[(（])?责任单位[:：](?P<list>[^()（）。]*?)(?P<note>[。.]排第1位为牵头单位[^()（）]*)?(?P<close>[)）])?\s*$")
-SENTENCE_END = tuple("。！？!?；;：:")
 
 
 @dataclass(frozen=True)
