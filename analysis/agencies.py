@@ -79,8 +79,8 @@ class Dictionary:
         self.protected = [loose_pattern(n)
                           for n in sorted((n for n in self.full if any(s in n for s in _SEPARATORS)), key=len, reverse=True)]
         # How agency names end (局, 委, 办, 部门 …): a name the dictionary lacks still ends so.
-        self.endings = {n[-1] for n in [*(c["zh"] for c in data["cores"]), *(f["zh"] for f in data["full_names"]),
-                                        "成员单位"]}
+        canonical = [c["zh"] for c in data["cores"]] + [f["zh"] for f in data["full_names"]] + ["成员单位"]
+        self.endings = {n[-1] for n in canonical}
 
     def prefixes_for(self, region: str):
         return [p for p in self.prefixes if "regions" not in p or region in p["regions"]]

@@ -15,6 +15,11 @@ Conventions of that document:
 - A lead cell ending "分别负责" names joint leads. Each row links to the body paragraph whose
   text it repeats (`body_id`).
 - Row 57 lost the period after its number.
+
+Re-wrapped text reads the same: a body paragraph runs on until its (…负责) parenthesis, and a
+row's text until the lines left read as its cells. Once the text has reached a full stop, a line
+that is not prose begins the cells, as does any line that reads as agencies (known or not) and
+ends no clause: a cell naming an agency the dictionary lacks stops the build with that name.
 """
 
 from __future__ import annotations
@@ -22,8 +27,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .base import (CN_PAREN, PART_HEADING, SENTENCE_END, Document, closing_parenthesis, cn_to_int, compact, front_matter,
-                   next_number)
+from .base import (CN_PAREN, PART_HEADING, SENTENCE_END, Document, closing_parenthesis, cn_to_int, compact,
+                   front_matter, next_number, starts_cells)
 
 PART = PART_HEADING
 BODY = CN_PAREN
@@ -32,8 +37,6 @@ ATTACHMENT_REF = re.compile(r"^附件[:：]")
 HEADER_CELLS = ("序号", "重点工作任务", "具体内容", "牵头组织", "参与部门")
 JOINT_LEAD = re.compile(r"(分别负责|按职责分工负责)$")
 FOOTER = re.compile(r"^(打印|关闭|打印\s*关闭)$")
-FULL_STOP = tuple("。！？!?")
-CLAUSE_END = tuple(",，;；")
 
 
 def _is_footer(text: str) -> bool:
@@ -176,18 +179,10 @@ def _row_text_end(doc: Document, line, after, number: str) -> int:
             return k
         if k == len(after):
             break
-        if _starts_cells(doc, after[k - 1] if k else line, after[k]):
+        if starts_cells(doc, (after[k - 1] if k else line).text, after[k].start, after[k].end):
             break
         k += 1
     _unreadable(doc, after[k:] or after[-1:], number)
-
-
-def _starts_cells(doc: Document, previous, line) -> bool:
-    """A line that must begin the cells: after a full stop, anything but prose; anywhere, a line
-    that reads as agencies and does not end a clause ("做优市中医院," is a clause of the text)."""
-    if previous.text.endswith(FULL_STOP) and not doc.is_prose(line.start, line.end):
-        return True
-    return not line.text.endswith(CLAUSE_END) and doc.is_agency_shaped(line.start, line.end)
 
 
 def _row(doc: Document, text_lines, cell_lines, number: str, category):

@@ -16,6 +16,11 @@ Conventions of that document:
   covers and applies to every later item of the same sub-area with no cell of its own
   (inherited = true). ▲ marks the lead(s) (the names up to the next comma); the names after it
   support. A cell without ▲ states no lead: its names are joint.
+
+Re-wrapped text reads the same: plan paragraphs open indented (首行缩进), so an unindented line
+carries the one before on even after a full stop; in the annex, a fragment that starts no row
+carries on the cell before it, unless that cell is an item's text and the fragment, by its ▲ or
+its agency names, begins the responsible-units cell.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .base import CN_PAREN, PART_HEADING, SENTENCE_END, Document, front_matter, indented
+from .base import CN_PAREN, PART_HEADING, SENTENCE_END, SPACE, Document, front_matter, indented, starts_cells
 
 PART = PART_HEADING
 CN_ITEM = CN_PAREN
@@ -31,6 +36,7 @@ SUB = re.compile(r"^(\d+)[.．]")
 ITEM = re.compile(r"^[(（](\d+)[)）]")
 CELL_GAP = re.compile(r"[ \u3000\u00a0]{2,}")
 TABLE_HEADER = "主要工作"
+NOTES = ("▲为牵头部门", TABLE_HEADER)        # the table's note (what ▲ means) and its header row
 PART_KINDS = {"实施目标": "goal", "实施内容": "area", "工作要求": "safeguard", "进度安排": "phase"}
 
 
@@ -133,53 +139,68 @@ def _annex(doc: Document, lines) -> None:
         if pending is not None and cell is not None:
             _inherit(doc, pending, cell)
 
-    last = None                # the unit the previous cell was, while it may still run on
+    for s, e in _pieces(doc, lines):
+        t = doc.text[s:e]
+        if _starts_row(t):
+            settle()
+            pending = None
+        if m := CN_ITEM.match(t):
+            no = f"({m.group(1)})"
+            if no in area_heads:
+                doc.unit("heading_repeat", s, e, no=no, parent_id=area_heads[no])
+            else:
+                area_heads[no] = doc.unit("heading", s, e, no=no, key=f"annex{no}").unit_id
+            area = no
+        elif m := SUB.match(t):
+            if area is None:
+                raise doc.error(s, "sub-area before any area")
+            sub = doc.unit("heading", s, e, no=f"{m.group(1)}.", parent_id=area_heads[area],
+                           key=f"{area}{m.group(1)}.")
+            cell, expected_item = None, 1
+        elif m := ITEM.match(t):
+            if sub is None:
+                raise doc.error(s, "item before any sub-area")
+            if int(m.group(1)) != expected_item:
+                raise doc.error(s, f"item ({m.group(1)}) found where item ({expected_item}) was expected")
+            expected_item += 1
+            item = doc.unit("task", s, e, no=f"({m.group(1)})", parent_id=sub.unit_id,
+                            key=f"{sub.unit_id.split(':', 1)[1]}({m.group(1)})")
+            pending = item
+        elif t.startswith(NOTES):
+            doc.unit("note" if t.startswith("▲") else "table_header", s, e)
+        else:
+            cell = _agency_cell(doc, s, e, item)
+            pending = None
+    settle()
+
+
+def _starts_row(t: str) -> bool:
+    """An area, sub-area, item, the header row or the note: no cell carries on into one."""
+    return bool(CN_ITEM.match(t) or SUB.match(t) or ITEM.match(t)) or t.startswith(NOTES)
+
+
+def _pieces(doc: Document, lines) -> list[list[int]]:
+    """The table's cells in order, as [start, end]: a cell a wrap broke (at a line end, or a
+    page's row broken anywhere) is joined again. A fragment that starts no row carries on the
+    cell before it, unless that cell is text (an area, sub-area or item) that the fragment's
+    ▲ or agency names show has ended."""
+    pieces: list[list[int]] = []
     for line in lines:
         for s, e in _cells(doc, line):
             t = doc.text[s:e]
-            is_cell = not (CN_ITEM.match(t) or SUB.match(t) or ITEM.match(t) or t.startswith(("▲为牵头部门", TABLE_HEADER)))
-            if is_cell and last is not None and (not doc.text[last.char_start:last.char_end].endswith(SENTENCE_END)
-                                                 or not ("▲" in t or doc.is_agency_list(s, e))):
-                # an item or heading wrapped onto the next line (no agency cell reads so): its text runs on
-                doc.repair(last.char_end, s, "", "annex text broken across lines")
-                last.char_end = e
-                continue
-            if not is_cell:
-                settle()
-                pending = None
-            if m := CN_ITEM.match(t):
-                no = f"({m.group(1)})"
-                if no in area_heads:
-                    doc.unit("heading_repeat", s, e, no=no, parent_id=area_heads[no])
-                else:
-                    area_heads[no] = doc.unit("heading", s, e, no=no, key=f"annex{no}").unit_id
-                area = no
-                last = None
-            elif m := SUB.match(t):
-                if area is None:
-                    raise doc.error(s, "sub-area before any area")
-                sub = doc.unit("heading", s, e, no=f"{m.group(1)}.", parent_id=area_heads[area],
-                               key=f"{area}{m.group(1)}.")
-                cell, expected_item = None, 1
-                last = sub
-            elif m := ITEM.match(t):
-                if sub is None:
-                    raise doc.error(s, "item before any sub-area")
-                if int(m.group(1)) != expected_item:
-                    raise doc.error(s, f"item ({m.group(1)}) found where item ({expected_item}) was expected")
-                expected_item += 1
-                item = doc.unit("task", s, e, no=f"({m.group(1)})", parent_id=sub.unit_id,
-                                key=f"{sub.unit_id.split(':', 1)[1]}({m.group(1)})")
-                pending = item
-                last = item
-            elif t.startswith(("▲为牵头部门", TABLE_HEADER)):
-                doc.unit("note" if t.startswith("▲") else "table_header", s, e)
-                last = None
+            if pieces and not _starts_row(t) and _carries_on(doc, pieces[-1], s, e):
+                doc.repair(pieces[-1][1], s, "", "annex text broken across lines")
+                pieces[-1][1] = e
             else:
-                cell = _agency_cell(doc, s, e, item)
-                pending = None
-                last = None
-    settle()
+                pieces.append([s, e])
+    return pieces
+
+
+def _carries_on(doc: Document, previous: list[int], s: int, e: int) -> bool:
+    before = doc.text[previous[0]:previous[1]]
+    if not _starts_row(before) or before.startswith(NOTES):
+        return True                      # an agency cell, the header or the note: only a wrap follows
+    return "▲" not in doc.text[s:e] and not starts_cells(doc, before, s, e)
 
 
 def _cells(doc: Document, line):
@@ -204,7 +225,7 @@ def _agency_cell(doc: Document, s: int, e: int, item):
         role = ("lead" if text[pos] == "▲" else "support") if led else "joint"
         roles.append((role, doc.mentions(gs, group_end)))
         pos = group_end + 1
-        while pos < e and text[pos] in " \u3000":
+        while pos < e and text[pos] in SPACE:
             pos += 1
     for role, mentions in roles:
         doc.assign(item, mentions, role, source_unit_id=line_unit.unit_id)

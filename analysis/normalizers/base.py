@@ -19,6 +19,8 @@ PART_HEADING = re.compile(r"^([一二三四五六七八九十]+)、")
 CN_PAREN = re.compile(r"^[(（]([一二三四五六七八九十]+)[)）]")
 # What may end a paragraph: a line ending otherwise was broken (by the scrape or a re-wrap).
 SENTENCE_END = tuple("。！？!?；;：:")
+FULL_STOP = tuple("。！？!?")
+CLAUSE_END = tuple(",，;；")
 
 
 @dataclass
@@ -110,6 +112,16 @@ def indented(text: str, line: Line) -> bool:
     """True when the line opens with spaces: pages indent a paragraph's first line (首行缩进),
     never the lines a wrap carries on."""
     return line.start > text.rfind("\n", 0, line.start) + 1
+
+
+def starts_cells(doc: Document, previous: str, start: int, end: int) -> bool:
+    """Whether text[start:end], on a line after `previous` text, begins a table's agency cells
+    rather than carrying that text on: after a full stop, anything but prose does; anywhere, a
+    line that reads as agencies (known or new) and does not end a clause ("做优市中医院," is a
+    clause of the text)."""
+    if previous.endswith(FULL_STOP) and not doc.is_prose(start, end):
+        return True
+    return not doc.text[start:end].rstrip().endswith(CLAUSE_END) and doc.is_agency_shaped(start, end)
 
 
 def cn_to_int(s: str) -> int:

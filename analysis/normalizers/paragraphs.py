@@ -32,8 +32,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .base import (CN_PAREN, PART_HEADING, SENTENCE_END, Document, assign_parenthesis, body_start, closing_parenthesis, cn_to_int,
-                   compact, next_number, raw_span)
+from .base import (CN_PAREN, PART_HEADING, SENTENCE_END, Document, assign_parenthesis, body_start,
+                   closing_parenthesis, cn_to_int, compact, next_number, raw_span)
 
 ARABIC = re.compile(r"^(\d+)[.．、](?!\d)")
 ATTACHMENT = re.compile(r"^附件[:：]")
