@@ -60,10 +60,13 @@ def read_variant(tmp_path, region: str, data: bytes):
 @given(region=st.sampled_from(sorted(METAS)),
        encoding=st.sampled_from(["utf-8", "utf-8-sig", "gb18030", "utf-16"]),
        crlf=st.booleans(), width=st.sampled_from([None, "half", "full"]), blanks=st.booleans(),
-       seed=st.integers(0, 10_000))
-def test_reencoded_repunctuated_and_spaced_variants_read_the_same(tmp_path, originals, region, encoding, crlf,
-                                                                 width, blanks, seed):
+       wrap=st.one_of(st.none(), st.integers(24, 90)), seed=st.integers(0, 10_000))
+def test_reencoded_repunctuated_spaced_and_wrapped_variants_read_the_same(tmp_path, originals, region, encoding,
+                                                                          crlf, width, blanks, wrap, seed):
+    # every accident at once
     text = originals[region].text
+    if wrap:
+        text = V.rewrap(text, wrap, tables=True)
     if width:
         text = V.swap_width(text, width == "half")
     if blanks:
