@@ -22,7 +22,8 @@ DICTIONARY = DATA_DIR / "dictionaries" / "agencies.yml"
 _SEPARATORS = "、,，;；"
 _TRAILERS = ("等部门", "等单位", "等")   # "各级医保、卫生健康等部门": 部门 belongs to every item
 _LONGEST_NAME = 16                     # characters: a longer unknown name is prose
-_PROSE = re.compile(r"[。！？!?:：“”\"《》%\d]")
+_SENTENCE = re.compile(r"[。！？!?:：“”\"《》]")   # never inside a list of names
+_PROSE = re.compile(r"[。！？!?:：“”\"《》%\d]")   # nor, in a name the dictionary lacks, a number
 
 
 @dataclass(frozen=True)
@@ -197,7 +198,7 @@ def reads_as_list(text: str, start: int, end: int, region: str, default_prefix: 
     """True when text[start:end] is a complete list of known agencies and nothing else: a list
     left open ("…、") or a sentence that happens to end in a name ("…工作。各级医改办") is not."""
     piece = squeeze(text[start:end])
-    if not piece or piece.endswith(tuple(_SEPARATORS)) or _PROSE.search(piece):
+    if not piece or piece.endswith(tuple(_SEPARATORS)) or _SENTENCE.search(piece):
         return False
     try:
         return bool(parse_list(text, start, end, region, default_prefix))

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NoReturn
 
 from .base import (CN_PAREN, PART_HEADING, SENTENCE_END, Document, closing_parenthesis, cn_to_int, compact,
                    front_matter, next_number, starts_cells)
@@ -231,7 +232,7 @@ def _names(doc: Document, s: int, e: int, lead: bool) -> str:
     return JOINT_LEAD.sub("", doc.text[s:e]).rstrip() if lead else doc.text[s:e]
 
 
-def _unreadable(doc: Document, cell_lines, number: str):
+def _unreadable(doc: Document, cell_lines, number: str) -> NoReturn:
     """The one-line error for cells that do not read as agencies, naming the agency the
     dictionary lacks when the first cell that fails reads as a name."""
     cells, failing = _group(doc, cell_lines)
