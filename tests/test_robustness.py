@@ -99,6 +99,16 @@ def test_rewrapped_at_clause_ends_read_the_same(tmp_path, originals, region):
     assert reading(variant) == reading(originals[region])
 
 
+@pytest.mark.parametrize("region", sorted(METAS))
+def test_lines_that_a_wrap_starts_with_a_number_read_the_same(tmp_path, originals, region):
+    # "10个县…" on a line of its own is not row 10 (Yancheng row 57 lost its period, so a row
+    # number may stand without one, but only the number expected next)
+    text = V.break_before_numbers(originals[region].text)
+    assert text.count("\n") > originals[region].text.count("\n")
+    variant = read_variant(tmp_path, region, text.encode("utf-8"))
+    assert reading(variant) == reading(originals[region])
+
+
 # A cell naming an agency the dictionary lacks (市气象局), in each table layout: Yancheng's lead
 # cell after a row that ends without a full stop (row 21) and its support cell (row 20), and a
 # Shaoxing cell with no ▲. Wrapped or not, the build names the agency and the line.

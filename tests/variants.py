@@ -63,3 +63,10 @@ def wrap_at_clauses(text: str) -> str:
         if ch in "，,；;" and not _STARTS.match(text[i + 1:i + 8]):
             out.append("\n")
     return "".join(out)
+
+
+def break_before_numbers(text: str, longer_than: int = 40) -> str:
+    """A break before every number that follows a Chinese character in a long line ("…至少开展" /
+    "1次…"): a continuation line that starts like a row whose period was lost."""
+    return "\n".join(re.sub(r"(?<=[\u4e00-\u9fff])(?=\d+[\u4e00-\u9fff])", "\n", line)
+                     if len(line) > longer_than else line for line in text.split("\n"))

@@ -118,9 +118,9 @@ def _annex(doc: Document, lines, parts: dict[str, str]):
     while i < len(lines):
         line = lines[i]
         t = line.text
-        if m := ROW.match(t):
+        if m := _row_at(t, len(numbers) + 1):
             j = i + 1
-            while (j < len(lines) and not ROW.match(lines[j].text) and not _is_footer(lines[j].text)
+            while (j < len(lines) and not _row_at(lines[j].text, len(numbers) + 2) and not _is_footer(lines[j].text)
                    and _category_at(lines, j, parts) is None):
                 j += 1
             if not m.group(2):
@@ -153,6 +153,13 @@ def _annex(doc: Document, lines, parts: dict[str, str]):
     if not rows:
         raise doc.error(lines[0].start if lines else 0, "annex table has no rows")
     return rows
+
+
+def _row_at(t: str, expected: int):
+    """The row number a line starts with. Without its period ("57全市…", lost in the scrape) the
+    number must be the one expected next: "10个县…" is a wrapped row's text, not row 10."""
+    m = ROW.match(t)
+    return m if m and (m.group(2) or int(m.group(1)) == expected) else None
 
 
 def _category_at(lines, i: int, parts: dict[str, str]):
