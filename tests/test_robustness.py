@@ -109,6 +109,13 @@ def test_lines_that_a_wrap_starts_with_a_number_read_the_same(tmp_path, original
     assert reading(variant) == reading(originals[region])
 
 
+def test_task_markers_broken_across_lines_are_named_not_a_crash(tmp_path, originals):
+    # "(" / "一)强化…": every body marker of Yancheng split (found by an independent probe)
+    text = originals["yancheng"].text.replace("\n(", "\n(\n")
+    with pytest.raises(SourceError, match="yancheng-2022.txt:.*no body paragraphs"):
+        read_variant(tmp_path, "yancheng", text.encode("utf-8"))
+
+
 # A cell naming an agency the dictionary lacks (市气象局), in each table layout: Yancheng's lead
 # cell after a row that ends without a full stop (row 21) and its support cell (row 20), and a
 # Shaoxing cell with no ▲. Wrapped or not, the build names the agency and the line.

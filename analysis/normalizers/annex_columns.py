@@ -57,6 +57,8 @@ def normalize(doc: Document, p: Params) -> None:
         raise doc.error(0, "parts (一、…) and an 附件 line not found: not the annex_columns layout")
     front_matter(doc, lines[:first])
     parts, bodies = _body(doc, lines[first:annex_ref])
+    if not bodies:
+        raise doc.error(lines[first].start, "no body paragraphs (一) (二) … under the parts: not the annex_columns layout")
     doc.unit("attachment", lines[annex_ref].start, lines[annex_ref].end)
     rows = _annex(doc, lines[annex_ref + 1:], parts)
     _link_bodies(doc, rows, bodies)
