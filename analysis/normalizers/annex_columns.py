@@ -207,9 +207,9 @@ def _row(doc: Document, text_lines, cell_lines, number: str, category):
     lead_lines = cells[0]
     s, e = lead_lines[0].start, lead_lines[-1].end
     lead_unit = doc.unit("agency_line", s, e, parent_id=row.unit_id, key=f"{number}/lead")
-    m = JOINT_LEAD.search(doc.text[s:e])
-    mentions = doc.mentions(s, e - len(m.group(0)) if m else e)
-    doc.assign(row, mentions, "joint" if m else "lead", source_unit_id=lead_unit.unit_id)
+    names_end = s + len(_names(doc, s, e, lead=True))
+    joint = JOINT_LEAD.search(doc.text[s:e]) is not None
+    doc.assign(row, doc.mentions(s, names_end), "joint" if joint else "lead", source_unit_id=lead_unit.unit_id)
     if len(cells) > 1:
         s, e = cells[1][0].start, cells[1][-1].end
         sup = doc.unit("agency_line", s, e, parent_id=row.unit_id, key=f"{number}/support")
@@ -252,9 +252,9 @@ def _unreadable(doc: Document, cell_lines, number: str) -> NoReturn:
             doc.mentions(s, e)      # raises naming the unknown agency
     if len(cells) > 2:
         raise doc.error(cells[2][0].start, f"row {number}: more than two agency cells")
-    failing = failing or cell_lines
+    failing = failing or cell_lines       # callers pass at least one line
     text = "".join(l.text for l in failing)
-    raise doc.error(failing[0].start if failing else 0, f"row {number}: cannot read '{text}' as agencies")
+    raise doc.error(failing[0].start, f"row {number}: cannot read '{text}' as agencies")
 
 
 def _cell_breaks(doc: Document, lines, reason: str) -> None:
