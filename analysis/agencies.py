@@ -173,7 +173,7 @@ def parse_list(text: str, start: int, end: int, region: str, default_prefix: str
     names = [squeeze(text[s:e]) for s, e in spans]
     suffix = ""
     for trailer in _TRAILERS:
-        if names and names[-1].endswith(trailer):
+        if names and names[-1].endswith(trailer) and names[-1] != trailer:
             suffix = "部门" if trailer == "等部门" else ""
             names[-1] = names[-1][: -len(trailer)]
             s, e = spans[-1]

@@ -37,6 +37,7 @@ ROW = re.compile(r"^(\d{1,3})([.．]?)(?=[\u4e00-\u9fff“])")
 ATTACHMENT_REF = re.compile(r"^附件[:：]")
 HEADER_CELLS = ("序号", "重点工作任务", "具体内容", "牵头组织", "参与部门")
 JOINT_LEAD = re.compile(r"(分别负责|按职责分工负责)$")
+LIST_GLUE = tuple("、,，;；及等")      # what no list of names starts with
 FOOTER = re.compile(r"^(打印|关闭|打印\s*关闭)$")
 
 
@@ -59,8 +60,10 @@ def normalize(doc: Document, p: Params) -> None:
     parts, bodies = _body(doc, lines[first:annex_ref])
     if not bodies:
         raise doc.error(lines[first].start, "no body paragraphs (一) (二) … under the parts: not the annex_columns layout")
-    doc.unit("attachment", lines[annex_ref].start, lines[annex_ref].end)
-    rows = _annex(doc, lines[annex_ref + 1:], parts)
+    annex = lines[annex_ref:]
+    table = next((i for i, l in enumerate(annex) if _starts_table(annex, i, parts)), len(annex))
+    _titles(doc, annex[:table])
+    rows = _annex(doc, annex[table:], parts)
     _link_bodies(doc, rows, bodies)
 
 
@@ -111,6 +114,21 @@ def _closed(doc: Document, para) -> bool:
     return inner is not None and compact(doc.text, *inner)[0].endswith("负责")
 
 
+def _starts_table(lines, i: int, parts: dict[str, str]) -> bool:
+    t = lines[i].text
+    return t in HEADER_CELLS or _row_at(t, 1) is not None or _category_at(lines, i, parts) is not None
+
+
+def _titles(doc: Document, lines) -> None:
+    """The attachment reference ("附件:…分解表"), then the annex's own "附件" and title, each of
+    which a wrap may break over lines."""
+    bare = next((i for i, l in enumerate(lines) if l.text == "附件"), len(lines))
+    for kind, span in (("attachment", lines[:bare]), ("title", lines[bare:bare + 1]), ("title", lines[bare + 1:])):
+        if span:
+            doc.unit(kind, span[0].start, span[-1].end)
+            _cell_breaks(doc, span, "annex title broken across lines")
+
+
 def _annex(doc: Document, lines, parts: dict[str, str]):
     rows = []
     category = None
@@ -143,9 +161,6 @@ def _annex(doc: Document, lines, parts: dict[str, str]):
             i += n
         elif t in HEADER_CELLS:
             doc.unit("table_header", line.start, line.end)
-            i += 1
-        elif t == "附件" or "分解表" in t:
-            doc.unit("title", line.start, line.end)
             i += 1
         elif _is_footer(t):
             doc.unit("boilerplate", line.start, line.end)
@@ -189,8 +204,9 @@ def _row_text_end(doc: Document, line, after, number: str) -> int:
             return k
         if k == len(after):
             break
-        if starts_cells(doc, (after[k - 1] if k else line).text, after[k].start, after[k].end):
-            break
+        if (starts_cells(doc, (after[k - 1] if k else line).text, after[k].start, after[k].end)
+                and not any(doc.is_prose(l.start, l.end) for l in after[k + 1:])):
+            break           # cells end the row: a line with prose after it is still text
         k += 1
     _unreadable(doc, after[k:] or after[-1:], number)
 
@@ -225,15 +241,33 @@ def _cells(doc: Document, cell_lines):
 
 def _group(doc: Document, cell_lines):
     """Fragments joined into cells, each until it reads as a complete list of known agencies
-    (the lead cell may end 分别负责); the fragments left over when one never does."""
+    (the lead cell may end 分别负责) and the next fragment does not carry it on; the fragments
+    left over when one never does."""
     cells, current = [], []
-    for line in cell_lines:
+    for i, line in enumerate(cell_lines):
         current.append(line)
-        s, e = current[0].start, current[-1].end
-        if doc.is_agency_list(s, s + len(_names(doc, s, e, lead=not cells))):
+        lead = not cells
+        if _complete(doc, current, lead) and not _carries_on(doc, current, cell_lines[i + 1:i + 2], lead):
             cells.append(current)
             current = []
     return cells, current
+
+
+def _complete(doc: Document, lines, lead: bool) -> bool:
+    s, e = lines[0].start, lines[-1].end
+    return doc.is_agency_list(s, s + len(_names(doc, s, e, lead)))
+
+
+def _carries_on(doc: Document, cell, following, lead: bool) -> bool:
+    """Whether the next fragment is the rest of a complete-looking cell a wrap broke inside a
+    name or list: it opens with a separator ("、发改、财政等部门", "及…", "等部门"), or it
+    completes the cell's last name ("部门", "委") without reading as agencies on its own."""
+    if not following:
+        return False
+    nxt = following[0]
+    if nxt.text.startswith(LIST_GLUE):
+        return True
+    return _complete(doc, [*cell, nxt], lead) and not _complete(doc, [nxt], lead=False)
 
 
 def _names(doc: Document, s: int, e: int, lead: bool) -> str:

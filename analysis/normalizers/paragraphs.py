@@ -171,6 +171,8 @@ class _Reader:
 
     def _closed(self, para: _Open) -> bool:
         start, end = para.lines[0].start, para.lines[-1].end
+        if para.kind == "attachment" and compact(self.doc.text, start, end)[0] == "附件:":
+            return False                    # broken after its colon: the title follows
         if para.kind != "task":
             return para.lines[-1].text.endswith(SENTENCE_END)
         if self.p.roles == "first_listed":
