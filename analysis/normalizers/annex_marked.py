@@ -18,9 +18,10 @@ Conventions of that document:
   support. A cell without ▲ states no lead: its names are joint.
 
 Re-wrapped text reads the same: plan paragraphs open indented (首行缩进), so an unindented line
-carries the one before on even after a full stop; in the annex, a fragment that starts no row
-carries on the cell before it, unless that cell is an item's text and the fragment, by its ▲ or
-its agency names, begins the responsible-units cell.
+carries the one before on even after a full stop. In the annex a gap of spaces separates the
+cells of a row and a line break is only a wrap, so a fragment that starts no row carries on the
+cell before it; an item's row whose gap a wrap removed ends in the lines that read as its
+responsible-units cell.
 """
 
 from __future__ import annotations
@@ -28,13 +29,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .base import CN_PAREN, PART_HEADING, SENTENCE_END, SPACE, Document, front_matter, indented, starts_cells
+from .base import CN_PAREN, PART_HEADING, SENTENCE_END, SPACE, Document, front_matter, indented
 
 PART = PART_HEADING
 CN_ITEM = CN_PAREN
 SUB = re.compile(r"^(\d+)[.．]")
 ITEM = re.compile(r"^[(（](\d+)[)）]")
-CELL_GAP = re.compile(r"[ \u3000\u00a0]{2,}")
+GAP_SPACE = " \u3000\u00a0"
+CELL_GAP = re.compile(f"[{GAP_SPACE}]{{2,}}")
 TABLE_HEADER = "主要工作"
 NOTES = ("▲为牵头部门", TABLE_HEADER)        # the table's note (what ▲ means) and its header row
 PART_KINDS = {"实施目标": "goal", "实施内容": "area", "工作要求": "safeguard", "进度安排": "phase"}
@@ -181,26 +183,72 @@ def _starts_row(t: str) -> bool:
 
 def _pieces(doc: Document, lines) -> list[list[int]]:
     """The table's cells in order, as [start, end]: a cell a wrap broke (at a line end, or a
-    page's row broken anywhere) is joined again. A fragment that starts no row carries on the
-    cell before it, unless that cell is text (an area, sub-area or item) that the fragment's
-    ▲ or agency names show has ended."""
+    page's row broken anywhere) is joined again. Cells on a row are separated by a gap of spaces;
+    a line break is only a wrap, unless an item's row has no gap, when its responsible-units
+    cell is the last lines that read as one."""
     pieces: list[list[int]] = []
+    row: list[tuple[int, int, bool]] = []
+    for frag in _fragments(doc, lines):
+        if _starts_row(doc.text[frag[0]:frag[1]]) and row:
+            pieces += _row_cells(doc, row)
+            row = []
+        row.append(frag)
+    return pieces + _row_cells(doc, row) if row else pieces
+
+
+def _fragments(doc: Document, lines):
+    """(start, end, after_gap) for each line's cells: whether a gap of spaces (a cell boundary,
+    maybe split by the line break) separates it from the fragment before."""
+    previous = None
     for line in lines:
         for s, e in _cells(doc, line):
-            t = doc.text[s:e]
-            if pieces and not _starts_row(t) and _carries_on(doc, pieces[-1], s, e):
-                doc.repair(pieces[-1][1], s, "", "annex text broken across lines")
-                pieces[-1][1] = e
-            else:
-                pieces.append([s, e])
-    return pieces
+            yield s, e, previous is not None and _gap_width(doc.text, previous, s) >= 2
+            previous = e
 
 
-def _carries_on(doc: Document, previous: list[int], s: int, e: int) -> bool:
-    before = doc.text[previous[0]:previous[1]]
-    if not _starts_row(before) or before.startswith(NOTES):
-        return True                      # an agency cell, the header or the note: only a wrap follows
-    return "▲" not in doc.text[s:e] and not starts_cells(doc, before, s, e)
+def _gap_width(text: str, end: int, start: int) -> int:
+    """Spaces between two fragments on their own lines (a blank line between them does not count)."""
+    between = text[end:start].split("\n")
+    return sum(ch in GAP_SPACE for ch in between[0] + (between[-1] if len(between) > 1 else ""))
+
+
+def _row_cells(doc: Document, row) -> list[list[int]]:
+    """One row's pieces: its first cell (area, sub-area, item, header or note) and, after an
+    item, the responsible-units cell."""
+    first, rest = row[0], row[1:]
+    if not ITEM.match(doc.text[first[0]:first[1]]) or not rest:
+        return [_joined(doc, row)]
+    k = next((i for i, f in enumerate(rest) if f[2]), None)
+    if k is None:
+        k = _cell_lines(doc, first, rest)
+    text, cell = [first, *rest[:k]], rest[k:]
+    return [_joined(doc, text)] + ([_joined(doc, cell)] if cell else [])
+
+
+def _cell_lines(doc: Document, first, rest) -> int:
+    """Where an item's row with no gap (a wrap took it, or the layout has none) turns from text
+    to the responsible-units cell: the first fragment from which the rest reads as a cell of known
+    agencies, else of names shaped like agencies, else none (len(rest))."""
+    end = rest[-1][1]
+    for reads in (_reads_as_cell_known, _reads_as_cell_shaped):
+        for k, (s, _, _) in enumerate(rest):
+            if reads(doc, s, end):
+                return k
+    return len(rest)
+
+
+def _reads_as_cell_known(doc: Document, s: int, e: int) -> bool:
+    return all(doc.is_agency_list(gs, ge) for gs, ge, _ in _groups(doc.text, s, e))
+
+
+def _reads_as_cell_shaped(doc: Document, s: int, e: int) -> bool:
+    return all(doc.is_agency_shaped(gs, ge) for gs, ge, _ in _groups(doc.text, s, e))
+
+
+def _joined(doc: Document, frags) -> list[int]:
+    for a, b in zip(frags, frags[1:]):
+        doc.repair(a[1], b[0], "", "annex text broken across lines")
+    return [frags[0][0], frags[-1][1]]
 
 
 def _cells(doc: Document, line):
@@ -212,21 +260,27 @@ def _cells(doc: Document, line):
     yield pos, line.end
 
 
+def _groups(text: str, s: int, e: int):
+    """The comma-separated groups of a responsible-units cell, without the ▲ that marks a lead
+    group and the spaces around it: "▲A,B、C,D" -> A | B、C | D."""
+    pos = s
+    for group_end in [*(i for i in range(s, e) if text[i] in ",，"), e]:
+        while pos < group_end and text[pos] in SPACE:
+            pos += 1
+        marked = pos < group_end and text[pos] == "▲"
+        yield pos + marked, group_end, marked
+        pos = group_end + 1
+
+
 def _agency_cell(doc: Document, s: int, e: int, item):
     if item is None or doc.out.units[-1] is not item:
         raise doc.error(s, "responsible-units cell does not follow an item")
     line_unit = doc.unit("agency_line", s, e, parent_id=item.unit_id, key=f"{item.unit_id.split(':', 1)[1]}/agencies")
-    text = doc.text
+    led = "▲" in doc.text[s:e]
     roles = []
-    led = "▲" in text[s:e]
-    pos = s
-    for group_end in [*(i for i in range(s, e) if text[i] in ",，"), e]:
-        gs = pos + 1 if text[pos] == "▲" else pos
-        role = ("lead" if text[pos] == "▲" else "support") if led else "joint"
-        roles.append((role, doc.mentions(gs, group_end)))
-        pos = group_end + 1
-        while pos < e and text[pos] in SPACE:
-            pos += 1
+    for gs, ge, marked in _groups(doc.text, s, e):
+        role = ("lead" if marked else "support") if led else "joint"
+        roles.append((role, doc.mentions(gs, ge)))
     for role, mentions in roles:
         doc.assign(item, mentions, role, source_unit_id=line_unit.unit_id)
     return line_unit, roles
