@@ -20,6 +20,7 @@ from .spans import SPACE
 
 DICTIONARY = DATA_DIR / "dictionaries" / "agencies.yml"
 _SEPARATORS = "、,，;；"
+_AND_BEFORE = ("各级", "市")           # "财政局及各级卫生健康…": 及 separates, even across a line break
 _TRAILERS = ("等部门", "等单位", "等")   # "各级医保、卫生健康等部门": 部门 belongs to every item
 _LONGEST_NAME = 16                     # characters: a longer unknown name is prose
 _SENTENCE = re.compile(r"[。！？!?:：“”\"《》]")   # never inside a list of names
@@ -134,7 +135,7 @@ def _items(text: str, offset: int, dictionary: Dictionary) -> list[tuple[int, in
             depth += 1
         elif ch in ")）":
             depth = max(0, depth - 1)
-        elif depth == 0 and (ch in _SEPARATORS or (ch == "及" and text[i + 1:i + 3] in ("各级", "市"))):
+        elif depth == 0 and (ch in _SEPARATORS or (ch == "及" and squeeze(text[i + 1:i + 8]).startswith(_AND_BEFORE))):
             spans.append((start, i))
             start = i + 1
     spans.append((start, len(text)))

@@ -21,6 +21,7 @@ def test_a_leading_group_is_one_name():
 
 @pytest.mark.parametrize("text, expected", [
     ("市发改委、财政局及各级卫生健康、发改、财政等部门", True),     # Yancheng row 30
+    ("市发改委、财政局及各\n级卫生健康、发改、财政等部门", True),   # 及 separates across a line break
     ("各级人社、", False),                                       # a cell broken after its separator
     ("各级卫生", False),                                         # half of 各级卫生健康部门
     # a sentence that ends in names is not a list, nor is a group name that swallowed others
@@ -50,3 +51,10 @@ def test_unknown_name_is_reported_with_its_offset():
     with pytest.raises(UnknownAgency) as exc:
         parse_list("各级医保部门、市气象局", 0, 11, "yancheng", "市")
     assert (exc.value.name, exc.value.offset) == ("市气象局", 7)
+
+
+def test_a_bare_trailer_is_reported_as_printed():
+    # "等部门" left alone on a line by a wrap: the unknown name is what is printed, never ''
+    with pytest.raises(UnknownAgency) as exc:
+        parse_list("等部门", 0, 3, "yancheng", "市")
+    assert exc.value.name == "等部门"

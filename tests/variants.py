@@ -70,3 +70,15 @@ def break_before_numbers(text: str, longer_than: int = 40) -> str:
     "1次…"): a continuation line that starts like a row whose period was lost."""
     return "\n".join(re.sub(r"(?<=[\u4e00-\u9fff])(?=\d+[\u4e00-\u9fff])", "\n", line)
                      if len(line) > longer_than else line for line in text.split("\n"))
+
+
+def break_inside(text: str, printed: str, cuts: list[int], occurrence: int = 0) -> str:
+    """Line breaks inside one printed passage, after its first `cuts` characters: the same
+    breaks wherever that passage sits ("市卫生计生" / "委")."""
+    at, found = -1, -1
+    while found < occurrence:
+        at = text.index(printed, at + 1)
+        found += 1
+    for cut in sorted(cuts, reverse=True):
+        text = text[:at + cut] + "\n" + text[at + cut:]
+    return text
