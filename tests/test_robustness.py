@@ -149,6 +149,18 @@ def test_rewrapped_at_every_width_read_the_same(tmp_path, originals, region):
         assert reading(read_variant(tmp_path, region, text.encode("utf-8"))) == want, width
 
 
+@pytest.mark.parametrize("width", [None, 25, 43, 70])
+def test_a_table_with_each_cell_on_its_own_line_reads_the_same(tmp_path, originals, width):
+    # Shaoxing's cells without the gap of spaces between them: each item's responsible-units
+    # cell is then the last lines of its row that read as agencies
+    text = V.cells_on_own_lines(originals["shaoxing"].text)
+    assert text.count("\n") > originals["shaoxing"].text.count("\n") + 80
+    if width:
+        text = V.rewrap(text, width, tables=True)
+    variant = read_variant(tmp_path, "shaoxing", text.encode("utf-8"))
+    assert reading(variant) == reading(originals["shaoxing"])
+
+
 def test_task_markers_broken_across_lines_are_named_not_a_crash(tmp_path, originals):
     # "(" / "一)强化…": every body marker of Yancheng split (found by an independent probe)
     text = originals["yancheng"].text.replace("\n(", "\n(\n")

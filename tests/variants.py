@@ -82,3 +82,9 @@ def break_inside(text: str, printed: str, cuts: list[int], occurrence: int = 0) 
     for cut in sorted(cuts, reverse=True):
         text = text[:at + cut] + "\n" + text[at + cut:]
     return text
+
+
+def cells_on_own_lines(text: str) -> str:
+    """A flattened table whose cells (separated by runs of spaces) each stand on their own line,
+    as another scraper would write them."""
+    return re.sub(r"(?<=\S)[ \u3000\u00a0]{2,}(?=\S)", "\n", text)
