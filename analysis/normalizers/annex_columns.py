@@ -16,10 +16,13 @@ Conventions of that document:
   text it repeats (`body_id`).
 - Row 57 lost the period after its number.
 
-Re-wrapped text reads the same: a body paragraph runs on until its (…负责) parenthesis, and a
-row's text until the lines left read as its cells. Once the text has reached a full stop, a line
-that is not prose begins the cells, as does any line that reads as agencies (known or not) and
-ends no clause: a cell naming an agency the dictionary lacks stops the build with that name.
+Re-wrapped text reads the same: a body paragraph runs on until its (…负责) parenthesis, the
+annex's titles until the table starts, and a row's text until the lines left read as its cells.
+A cell that reads complete still carries on into a fragment that opens with a separator ("、…",
+"及…", "等部门") or completes its last name ("部门") without reading as agencies on its own.
+Cells end the row, so a line with prose after it is text. Once the text has reached a full stop,
+a line that is not prose begins the cells, as does any line that reads as agencies (known or not)
+and ends no clause: a cell naming an agency the dictionary lacks stops the build with that name.
 """
 
 from __future__ import annotations

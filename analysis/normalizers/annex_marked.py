@@ -220,12 +220,12 @@ def _row_cells(doc: Document, row) -> list[list[int]]:
         return [_joined(doc, row)]
     k = next((i for i, f in enumerate(rest) if f[2]), None)
     if k is None:
-        k = _cell_lines(doc, first, rest)
+        k = _cell_lines(doc, rest)
     text, cell = [first, *rest[:k]], rest[k:]
     return [_joined(doc, text)] + ([_joined(doc, cell)] if cell else [])
 
 
-def _cell_lines(doc: Document, first, rest) -> int:
+def _cell_lines(doc: Document, rest) -> int:
     """Where an item's row with no gap (a wrap took it, or the layout has none) turns from text
     to the responsible-units cell: the first fragment from which the rest reads as a cell of known
     agencies, else of names shaped like agencies, else none (len(rest))."""
