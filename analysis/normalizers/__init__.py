@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import re
 
 FAMILIES = ("paragraphs", "annex_columns", "annex_marked")
+# "(" at a line's end, "一)" or "3)" at the next one's start: no family could read the marker
+SPLIT_MARKER = re.compile(r"[(（][^\S\n]*\n\s*[一二三四五六七八九十\d]+[)）]")
 
 
 def module(family: str):
@@ -43,4 +46,6 @@ def make_params(family: str, raw: dict):
 
 
 def normalize(doc, family: str, params) -> None:
+    if m := SPLIT_MARKER.search(doc.text):
+        raise doc.error(m.start(), "a heading or task marker is split across lines ('(' / '一)…'): join them")
     module(family).normalize(doc, params)
