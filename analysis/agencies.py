@@ -220,6 +220,11 @@ def agency_shaped(text: str, start: int, end: int, region: str, default_prefix: 
                                for n in names)
 
 
+def has_sentence_marks(text: str, start: int, end: int) -> bool:
+    """True when text[start:end] holds a mark no list of names holds (。 ！ ？ ： quotes)."""
+    return _SENTENCE.search(text, start, end) is not None
+
+
 def reads_as_prose(text: str, start: int, end: int, region: str, default_prefix: str | None = None) -> bool:
     """True when text[start:end] is part of a sentence, not of a list of names: it has sentence
     punctuation or digits, or it is longer than a name and does not read as agencies. A

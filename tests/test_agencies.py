@@ -15,6 +15,12 @@ def test_a_list_shares_its_prefix_and_suffix():
     assert names("各级医保、卫生健康等部门") == ["各级医保部门", "各级卫生健康部门"]
 
 
+def test_ji_joins_two_names():
+    # 及 separates before 各级 or 市, also across a line break; elsewhere it is part of a name
+    assert names("市财政局及市卫生健康委") == ["市财政局", "市卫生健康委"]
+    assert names("市财政局及各\n级卫生健康部门") == ["市财政局", "各级卫生健康部门"]
+
+
 def test_a_leading_group_is_one_name():
     assert names("各级医改领导小组各成员单位") == ["各级医改领导小组成员单位"]
 

@@ -36,7 +36,10 @@ def reading(result):
     """What a document says, without offsets: tasks, agencies, targets, deadlines."""
     t = tables.assemble([result], code_topics=False)
     units, ta = t["units"], t["task_agencies"]
+    # what each task and agency cell says, so that a cell read as text (or text as a cell) shows
+    printed = units[units.kind.isin(["task", "agency_line"])]
     out = {"tasks": sorted(units[units.kind == "task"].unit_id),
+           "printed": sorted((u, _plain(result.text[s:e])) for u, s, e in printed[["unit_id", "char_start", "char_end"]].values),
            "agencies": sorted(zip(ta.unit_id, ta.name_zh, ta.role, ta.inherited))}
     tg, dl = t["targets"], t["deadlines"]
     out["targets"] = sorted(tuple(_plain(v) for v in row) for row in tg[
@@ -117,7 +120,7 @@ BREAKS = [
     ("shaoxing", "绍兴文理学院,市教育局、市卫生计生委", [17]),        # a cell broken inside a name: "…计生" / "委"
     ("yancheng", "市发改委、财政局及各级卫生健康、发改、财政等部门", [22]),   # "…财政等" / "部门"
     ("yancheng", "市发改委、财政局及各级卫生健康、发改、财政等部门", [21]),   # "…财政" / "等部门"
-    ("yancheng", "市发改委、财政局及各级卫生健康、发改、财政等部门", [18]),   # "…卫生健康" / "、发改…"
+    ("yancheng", "市发改委、财政局及各级卫生健康、发改、财政等部门", [18]),   # "…、发改" / "、财政等部门"
     ("yancheng", "市发改委、财政局及各级卫生健康、发改、财政等部门", [10]),   # "…及各" / "级…": 及 still separates
     ("shaoxing", "挂钩。采取强有力的行政和法律措施,清理", [3, 17]),     # a clause of item text alone on a line
     ("shaoxing", "价格、完善政府补助方式以及医院加强核算", [3, 15]),      # a fragment of item text ending 院
@@ -195,6 +198,39 @@ def test_a_new_agency_in_a_table_cell_is_named_wrapped_or_not(tmp_path, region, 
         text = V.rewrap(text, width, tables=True)
     with pytest.raises(SourceError, match=rf"{METAS[region].file}:\d+:\d+: unknown agency '市气象局'"):
         read_variant(tmp_path, region, text.encode("utf-8"))
+
+
+# Cells the dictionary cannot read, where the text around them would let them pass for text:
+# a Yancheng support cell with a digit (row 8), a Shaoxing lead broken after its comma and a
+# name that does not end like an agency, both in a table with each cell on its own line. Each
+# is named, never read as the row's text.
+UNREADABLE = [
+    ("yancheng", "调研测算。\n\n市卫生健康委\n\n市医保局", "调研测算。\n\n市卫生健康委\n\n市120急救中心", False,
+     "row 8: cannot read '市120急救中心' as agencies"),
+    ("shaoxing", "▲市编委办,市卫生计生委,各区", "▲市气象局,\n市卫生计生委,各区", True, "unknown agency '市气象局'"),
+    ("shaoxing", "▲市卫生计生委,市人力社保局、市财政局,各区", "▲市卫生计生委,市人力社保局、人民银行绍兴市中心支行,各区", True,
+     "unknown agency '人民银行绍兴市中心支行'"),
+]
+
+
+@pytest.mark.parametrize("region, printed, changed, own_lines, message", UNREADABLE)
+def test_a_cell_that_cannot_be_read_is_named_not_taken_for_text(tmp_path, originals, region, printed, changed,
+                                                                 own_lines, message):
+    text = originals[region].text.replace(printed, changed, 1)
+    assert changed in text
+    if own_lines:
+        text = V.cells_on_own_lines(text)
+    with pytest.raises(SourceError, match=rf"{METAS[region].file}:\d+:\d+: {re.escape(message)}"):
+        read_variant(tmp_path, region, text.encode("utf-8"))
+
+
+def test_a_cell_beside_a_sub_area_is_named_not_joined_to_its_title(tmp_path, originals):
+    # Shaoxing (一)4. with its first item gone, so the ▲ cell follows the sub-area's title
+    text = originals["shaoxing"].text
+    item = "(1)创新编制管理方式,实行编制备案制管理,并建立动态调整机制。  "
+    assert text.count(item) == 1
+    with pytest.raises(SourceError, match="responsible-units cell does not follow an item"):
+        read_variant(tmp_path, "shaoxing", text.replace(item, "").encode("utf-8"))
 
 
 def _damage(data: bytes, rng: random.Random) -> bytes:

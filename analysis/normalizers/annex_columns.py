@@ -20,9 +20,10 @@ Re-wrapped text reads the same: a body paragraph runs on until its (…负责) p
 annex's titles until the table starts, and a row's text until the lines left read as its cells.
 A cell that reads complete still carries on into a fragment that opens with a separator ("、…",
 "及…", "等部门") or completes its last name ("部门") without reading as agencies on its own.
-Cells end the row, so a line with prose after it is text. Once the text has reached a full stop,
-a line that is not prose begins the cells, as does any line that reads as agencies (known or not)
-and ends no clause: a cell naming an agency the dictionary lacks stops the build with that name.
+Cells end the row, so a line with a sentence after it (。, ：, quotes) is text. Once the text
+has reached a full stop, a line that is not prose begins the cells, as does any line that reads
+as agencies (known or not) and ends no clause: a cell naming an agency the dictionary lacks stops
+the build with that name.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ import re
 from dataclasses import dataclass
 from typing import NoReturn
 
-from .base import (CN_PAREN, PART_HEADING, SENTENCE_END, Document, closing_parenthesis, cn_to_int, compact,
+from .base import (CN_PAREN, FULL_STOP, PART_HEADING, SENTENCE_END, Document, closing_parenthesis, cn_to_int, compact,
                    front_matter, next_number, starts_cells)
 
 PART = PART_HEADING
@@ -203,13 +204,13 @@ def _row_text_end(doc: Document, line, after, number: str) -> int:
     k = 0
     while k <= len(after):
         cells = _cells(doc, after[k:])
-        if cells is not None and (cells or k == 0 or doc.is_prose(after[-1].start, after[-1].end)):
+        if cells is not None and (cells or k == 0 or after[-1].text.endswith(FULL_STOP)):
             return k
         if k == len(after):
             break
         if (starts_cells(doc, (after[k - 1] if k else line).text, after[k].start, after[k].end)
-                and not any(doc.is_prose(l.start, l.end) for l in after[k + 1:])):
-            break           # cells end the row: a line with prose after it is still text
+                and not any(doc.is_sentence(l.start, l.end) for l in after[k + 1:])):
+            break           # cells end the row: a line with a sentence after it is still text
         k += 1
     _unreadable(doc, after[k:] or after[-1:], number)
 

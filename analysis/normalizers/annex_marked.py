@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .base import CN_PAREN, PART_HEADING, SENTENCE_END, SPACE, Document, front_matter, indented
+from .base import CN_PAREN, FULL_STOP, PART_HEADING, SENTENCE_END, SPACE, Document, front_matter, indented
 
 PART = PART_HEADING
 CN_ITEM = CN_PAREN
@@ -213,28 +213,32 @@ def _gap_width(text: str, end: int, start: int) -> int:
 
 
 def _row_cells(doc: Document, row) -> list[list[int]]:
-    """One row's pieces: its first cell (area, sub-area, item, header or note) and, after an
-    item, the responsible-units cell."""
-    first, rest = row[0], row[1:]
-    if not ITEM.match(doc.text[first[0]:first[1]]) or not rest:
-        return [_joined(doc, row)]
-    k = next((i for i, f in enumerate(rest) if f[2]), None)
-    if k is None:
-        k = _cell_lines(doc, rest)
-    text, cell = [first, *rest[:k]], rest[k:]
-    return [_joined(doc, text)] + ([_joined(doc, cell)] if cell else [])
+    """One row's pieces: the cells its gaps separate, lines a wrap broke joined again. An item's
+    row without a gap ends in the lines that read as its responsible-units cell, if any."""
+    cuts = [i for i, f in enumerate(row) if i and f[2]]
+    if not cuts and len(row) > 1 and ITEM.match(doc.text[row[0][0]:row[0][1]]):
+        cuts = [1 + _cell_lines(doc, row[1:])]
+    bounds = [0, *cuts, len(row)]
+    return [_joined(doc, row[a:b]) for a, b in zip(bounds, bounds[1:]) if b > a]
 
 
 def _cell_lines(doc: Document, rest) -> int:
     """Where an item's row with no gap (a wrap took it, or the layout has none) turns from text
-    to the responsible-units cell: the first fragment from which the rest reads as a cell of known
-    agencies, else of names shaped like agencies, else none (len(rest))."""
+    to the responsible-units cell: no later than its ▲, the first fragment from which the rest
+    reads as a cell of known agencies, else of names shaped like agencies. With neither, the row
+    is all text only if it ends a sentence: a cell of names that read as prose is not taken for
+    text."""
+    marked = next((k for k, f in enumerate(rest) if "▲" in doc.text[f[0]:f[1]]), None)
     end = rest[-1][1]
     for reads in (_reads_as_cell_known, _reads_as_cell_shaped):
-        for k, (s, _, _) in enumerate(rest):
-            if reads(doc, s, end):
+        for k in range(len(rest) if marked is None else marked + 1):
+            if reads(doc, rest[k][0], end):
                 return k
-    return len(rest)
+    if marked is not None:
+        return marked
+    if doc.text[rest[-1][0]:end].endswith(FULL_STOP):
+        return len(rest)
+    raise doc.error(rest[-1][0], "an item's row ends in neither a full stop nor a responsible-units cell")
 
 
 def _reads_as_cell_known(doc: Document, s: int, e: int) -> bool:

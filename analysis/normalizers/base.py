@@ -6,7 +6,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..agencies import Mention, UnknownAgency, agency_shaped, fold, parse_list, reads_as_list, reads_as_prose
+from ..agencies import (Mention, UnknownAgency, agency_shaped, fold, has_sentence_marks, parse_list, reads_as_list,
+                        reads_as_prose)
 from ..errors import SourceError, error_at
 from ..manifest import DocumentMeta
 from ..repairs import Repair
@@ -93,6 +94,10 @@ class Document:
     def is_agency_shaped(self, start: int, end: int) -> bool:
         """True when text[start:end] reads as agencies, known or not yet in the dictionary."""
         return agency_shaped(self.text, start, end, self.region, self.agency_prefix)
+
+    def is_sentence(self, start: int, end: int) -> bool:
+        """True when text[start:end] holds sentence punctuation, which no cell of names holds."""
+        return has_sentence_marks(self.text, start, end)
 
     def is_prose(self, start: int, end: int) -> bool:
         """True when text[start:end] is part of a sentence, not of a list of agencies."""
