@@ -132,6 +132,7 @@ BREAKS = [
     ("yancheng", "加强乡镇卫生院(社区卫生服务中心)中医馆建设", [7, 16]),   # lines starting with ( and )
     ("yancheng", "2022年全市深化医药卫生体制改革重点任务分解表\n\n序号", [22]),  # the annex title broken
     ("qinghai", "附件:青海省推广三明医改经验", [3]),                    # "附件:" / its title
+    ("yancheng", "人社、\n\n卫生健康部门分别负责", [12]),           # row 17's lead: "…分" / "别负责"
 ]
 
 
@@ -176,8 +177,21 @@ def test_task_markers_broken_across_lines_are_named_not_misread(tmp_path, origin
     for at in (markers[0], markers[len(markers) // 2], markers[-1]):
         broken = text[:at] + "\n" + text[at:]
         line = broken.count("\n", 0, at) + 1
-        with pytest.raises(SourceError, match=rf"{METAS[region].file}:{line}:\d+: a heading or task marker is split"):
+        with pytest.raises(SourceError, match=rf"{METAS[region].file}:{line}:\d+: a heading or task marker is broken"):
             read_variant(tmp_path, region, broken.encode("utf-8"))
+
+
+# A marker broken inside its numeral or cut off from its text: the last task would otherwise
+# take the next one in silently (Qinghai's (二十四), Yancheng's row 103; found by a sweep putting
+# one line break at every offset of every document).
+@pytest.mark.parametrize("region, printed, cut", [
+    ("qinghai", "(二十四)加大宣传培训", 2), ("qinghai", "(二十四)加大宣传培训", 4),
+    ("yancheng", "103.围绕急诊救治", 4), ("tibet", "(一)加强公共卫生体系建设", 3), ("wuhu", "一、", 2),
+])
+def test_a_marker_cut_from_its_text_is_named(tmp_path, originals, region, printed, cut):
+    text = V.break_inside(originals[region].text, printed, [cut])
+    with pytest.raises(SourceError, match=rf"{METAS[region].file}:\d+:\d+: a heading or task marker is broken"):
+        read_variant(tmp_path, region, text.encode("utf-8"))
 
 
 # A cell naming an agency the dictionary lacks (市气象局), in each table layout: Yancheng's lead

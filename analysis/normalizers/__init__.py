@@ -13,8 +13,12 @@ import importlib
 import re
 
 FAMILIES = ("paragraphs", "annex_columns", "annex_marked")
-# "(" at a line's end, "一)" or "3)" at the next one's start: no family could read the marker
-SPLIT_MARKER = re.compile(r"[(（][^\S\n]*\n\s*[一二三四五六七八九十\d]+[)）]")
+# A heading or task marker broken by a line break: split inside its brackets ("(" / "一)…",
+# "(二" / "十四)…") or alone on its line ("103." / "围绕…"). No family can tell where the marker's
+# text begins, and a task could be silently joined to the one before, so the build stops.
+_NUMERAL = "[一二三四五六七八九十\\d]"
+SPLIT_MARKER = re.compile(rf"[(（](?:{_NUMERAL}*[^\S\n]*\n\s*{_NUMERAL}+|{_NUMERAL}+[^\S\n]*\n\s*)[)）]"
+                          rf"|(?m:^[^\S\n]*(?:[一二三四五六七八九十]+、|[(（]{_NUMERAL}+[)）]|\d+[.．、])[^\S\n]*\r?$)")
 
 
 def module(family: str):
@@ -47,5 +51,6 @@ def make_params(family: str, raw: dict):
 
 def normalize(doc, family: str, params) -> None:
     if m := SPLIT_MARKER.search(doc.text):
-        raise doc.error(m.start(), "a heading or task marker is split across lines ('(' / '一)…'): join them")
+        raise doc.error(m.start(), f"a heading or task marker is broken across lines ('{m.group(0).strip()}'): "
+                                   "join it to its text")
     module(family).normalize(doc, params)

@@ -32,6 +32,7 @@ import re
 from dataclasses import dataclass
 from typing import NoReturn
 
+from ..agencies import loose_pattern
 from .base import (CN_PAREN, FULL_STOP, PART_HEADING, SENTENCE_END, Document, closing_parenthesis, cn_to_int, compact,
                    front_matter, next_number, starts_cells)
 
@@ -40,7 +41,8 @@ BODY = CN_PAREN
 ROW = re.compile(r"^(\d{1,3})([.．]?)(?=[\u4e00-\u9fff“])")
 ATTACHMENT_REF = re.compile(r"^附件[:：]")
 HEADER_CELLS = ("序号", "重点工作任务", "具体内容", "牵头组织", "参与部门")
-JOINT_LEAD = re.compile(r"(分别负责|按职责分工负责)$")
+# a lead cell's closing words, which a wrap may break too ("…部门分" / "别负责")
+JOINT_LEAD = re.compile("(" + "|".join(loose_pattern(w).pattern for w in ("分别负责", "按职责分工负责")) + ")$")
 LIST_GLUE = tuple("、,，;；及等")      # what no list of names starts with
 FOOTER = re.compile(r"^(打印|关闭|打印\s*关闭)$")
 
