@@ -133,6 +133,8 @@ BREAKS = [
     ("yancheng", "2022年全市深化医药卫生体制改革重点任务分解表\n\n序号", [22]),  # the annex title broken
     ("qinghai", "附件:青海省推广三明医改经验", [3]),                    # "附件:" / its title
     ("yancheng", "人社、\n\n卫生健康部门分别负责", [12]),           # row 17's lead: "…分" / "别负责"
+    ("yancheng", "二、加快推动公立医院高质量发展", [4]),                # a part heading broken: the annex's
+    ("yancheng", "四、持续完善公共卫生服务体系", [12]),                 # category cells must still match it
 ]
 
 

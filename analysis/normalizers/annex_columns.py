@@ -32,7 +32,7 @@ import re
 from dataclasses import dataclass
 from typing import NoReturn
 
-from ..agencies import loose_pattern
+from ..agencies import loose_pattern, squeeze
 from .base import (CN_PAREN, FULL_STOP, PART_HEADING, SENTENCE_END, Document, closing_parenthesis, cn_to_int, compact,
                    front_matter, next_number, starts_cells)
 
@@ -63,7 +63,7 @@ def normalize(doc: Document, p: Params) -> None:
     if first is None or annex_ref is None:
         raise doc.error(0, "parts (一、…) and an 附件 line not found: not the annex_columns layout")
     front_matter(doc, lines[:first])
-    parts, bodies = _body(doc, lines[first:annex_ref])
+    parts, bodies = _body(doc, lines[first:annex_ref], squeeze(doc.text[lines[annex_ref].start:]))
     if not bodies:
         raise doc.error(lines[first].start, "no body paragraphs (一) (二) … under the parts: not the annex_columns layout")
     annex = lines[annex_ref:]
@@ -73,18 +73,18 @@ def normalize(doc: Document, p: Params) -> None:
     _link_bodies(doc, rows, bodies)
 
 
-def _body(doc: Document, lines):
+def _body(doc: Document, lines, annex: str):
     parts: dict[str, str] = {}        # part title -> heading unit id
     bodies = []
     part = None
     numbers = []
-    paragraphs = _paragraphs(doc, lines)
+    paragraphs = _paragraphs(doc, lines, annex)
     for para in paragraphs:
         line, start, end = para[0], para[0].start, para[-1].end
         t = line.text
         if m := PART.match(t):
             part = doc.unit("heading", start, end, no=f"{m.group(1)}、", key=f"{m.group(1)}、")
-            parts[t[m.end():].strip()] = part.unit_id
+            parts["".join(l.text for l in para)[m.end():].strip()] = part.unit_id
         elif m := BODY.match(t):
             next_number(doc, numbers, cn_to_int(m.group(1)), start, "body paragraph")
             bodies.append(doc.unit("body_task", start, end, no=f"({m.group(1)})",
@@ -96,24 +96,35 @@ def _body(doc: Document, lines):
     return parts, bodies
 
 
-def _paragraphs(doc: Document, lines) -> list[list]:
+def _paragraphs(doc: Document, lines, annex: str) -> list[list]:
     """Lines joined into paragraphs: a line that starts nothing new continues a paragraph that
     has not closed (a body paragraph closes with its (…负责) parenthesis, any other with a full
-    stop), so a paragraph wrapped over several lines reads as one."""
+    stop), so a paragraph wrapped over several lines reads as one. A part heading carries on
+    into the next line when the annex's category cells, which repeat the part titles, print the
+    two as one title."""
     out: list[list] = []
     for line in lines:
         para = out[-1] if out else None
-        if (para is None or PART.match(line.text) or BODY.match(line.text) or PART.match(para[0].text)
-                or _closed(doc, para)):
+        if (para is None or PART.match(line.text) or BODY.match(line.text) or _closed(doc, para)
+                or (PART.match(para[0].text) and not _title_in(annex, [*para, line]))):
             out.append([line])
             continue
         if BODY.match(para[0].text):
             doc.repair(para[-1].end, line.start, "", "paragraph broken across lines")
+        elif PART.match(para[0].text):
+            doc.repair(para[-1].end, line.start, "", "heading broken across lines")
         para.append(line)
     return out
 
 
+def _title_in(annex: str, heading_lines) -> bool:
+    title = PART.sub("", squeeze("".join(l.text for l in heading_lines)))
+    return title in annex
+
+
 def _closed(doc: Document, para) -> bool:
+    if PART.match(para[0].text):
+        return False            # _paragraphs decides with the annex
     if not BODY.match(para[0].text):
         return para[-1].text.endswith(SENTENCE_END)
     inner = closing_parenthesis(doc, para[0].start, para[-1].end)
