@@ -60,13 +60,14 @@ def test_inspect_with_a_family_that_does_not_fit_names_the_rule_and_line():
 
 def test_inspect_shows_unaccounted_text(tmp_path):
     # text after the safeguards that no rule reads: the closing part takes it as a safeguard,
-    # so damage the body instead: a line between tasks that is no task
-    text = FIXTURE.read_text(encoding="utf-8").replace("(二)完善医疗服务价格机制", "(二)完善医疗服务价格机制\n附注说明")
+    # so damage the body instead: a sentence between a section heading and its first task (a
+    # line without punctuation there would read as the heading's title wrapped)
+    text = FIXTURE.read_text(encoding="utf-8").replace("(二)完善医疗服务价格机制", "(二)完善医疗服务价格机制\n附注:说明")
     path = tmp_path / "demo-2023.txt"
     path.write_text(text, encoding="utf-8")
     proc = run("inspect", str(path), "--family", "paragraphs", "--param", "follow_on=true")
     assert "rule failed: paragraph is neither a heading nor a numbered task" in proc.stdout
-    assert re.search(r">> +12 \| 附注说明", proc.stdout)
+    assert re.search(r">> +12 \| 附注:说明", proc.stdout)
 
 
 def test_inspect_bad_arguments_are_one_line_errors():

@@ -135,6 +135,10 @@ BREAKS = [
     ("yancheng", "人社、\n\n卫生健康部门分别负责", [12]),           # row 17's lead: "…分" / "别负责"
     ("yancheng", "二、加快推动公立医院高质量发展", [4]),                # a part heading broken: the annex's
     ("yancheng", "四、持续完善公共卫生服务体系", [12]),                 # category cells must still match it
+    ("tibet", "(一)加强公共卫生体系建设", [5]),                      # a section heading broken
+    ("wuhu", "(二)群众就医感受提升行动", [4]),
+    ("shaoxing", "一、实施目标", [3]),                                   # a plan's part heading broken
+    ("shaoxing", "四、进度安排", [5]),
 ]
 
 

@@ -94,9 +94,10 @@ def _plan(doc: Document, lines) -> None:
         t = line.text
         if m := PART.match(t):
             part = doc.unit("heading", start, end, no=f"{m.group(1)}、", key=f"{m.group(1)}、")
-            kind = next((k for name, k in PART_KINDS.items() if name in t), None)
+            title = "".join(l.text for l in para)
+            kind = next((k for name, k in PART_KINDS.items() if name in title), None)
             if kind is None:
-                raise doc.error(line.start, f"unknown part heading '{t}'")
+                raise doc.error(line.start, f"unknown part heading '{title}'")
         elif part is None:
             raise doc.error(line.start, "text before the first part heading")
         elif m := CN_ITEM.match(t):
@@ -115,8 +116,8 @@ def _paragraphs(doc: Document, lines) -> list[list]:
     out: list[list] = []
     for line in lines:
         para = out[-1] if out else None
-        if (para is not None and not PART.match(para[0].text) and not PART.match(line.text)
-                and not CN_ITEM.match(line.text) and _runs_on(doc, para, line)):
+        if (para is not None and not PART.match(line.text) and not CN_ITEM.match(line.text)
+                and _runs_on(doc, para, line)):
             para.append(line)
         else:
             out.append([line])
@@ -125,8 +126,8 @@ def _paragraphs(doc: Document, lines) -> list[list]:
 
 def _runs_on(doc: Document, para, line) -> bool:
     if indented(doc.text, para[0]):
-        return not indented(doc.text, line)
-    return not para[-1].text.endswith(SENTENCE_END)
+        return not indented(doc.text, line)      # a part heading wrapped too ("一、实" / "施目标")
+    return not PART.match(para[0].text) and not para[-1].text.endswith(SENTENCE_END)
 
 
 def _annex(doc: Document, lines) -> None:

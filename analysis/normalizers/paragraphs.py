@@ -37,6 +37,7 @@ from .base import (CN_PAREN, PART_HEADING, SENTENCE_END, Document, assign_parent
 
 ARABIC = re.compile(r"^(\d+)[.．、](?!\d)")
 ATTACHMENT = re.compile(r"^附件[:：]")
+TITLE_BREAKERS = re.compile(r"[。，,、；;：:！？!?()（）]")     # what a section title never holds
 RESPONSIBLE = re.compile(r"(?P<open>[(（])?责任单位[:：](?P<list>[^()（）。]*?)(?P<note>[。.]排第1位为牵头单位[^()（）]*)?(?P<close>[)）])?\s*$")
 
 
@@ -90,6 +91,8 @@ def normalize(doc: Document, p: Params) -> None:
             reader.task(line, m)
         elif ATTACHMENT.match(t):
             reader.open(_Open("attachment", [line]))
+        elif reader.heading_carries_on(line):
+            pass                      # a section heading broken across lines ("(一)加强公共卫生" / "体系建设")
         elif p.follow_on and reader.tasks_in_section:
             reader.follow_on(line)
         elif reader.section_id == "" and reader.part_id and not reader.tasks_in_part:
@@ -108,6 +111,7 @@ class _Reader:
     def __init__(self, doc: Document, p: Params):
         self.doc, self.p = doc, p
         self.part_id = self.part_title = self.section_id = ""
+        self.section_unit = None
         self.in_closing = False
         self.current: _Open | None = None
         self.last_task = None          # the numbered task follow-on paragraphs belong to
@@ -121,13 +125,26 @@ class _Reader:
         self.part_id = self.doc.unit("heading", line.start, line.end, no=f"{numeral}、", key=f"{numeral}、").unit_id
         self.part_title = line.text
         self.section_id, self.last_task, self.tasks_in_section, self.tasks_in_part = "", None, 0, 0
+        self.section_unit = None
         self.in_closing = any(w in line.text for w in self.p.closing_parts)
 
     def section(self, line, numeral: str) -> None:
         self.close()
-        self.section_id = self.doc.unit("heading", line.start, line.end, no=f"({numeral})", parent_id=self.part_id,
-                                        key=f"({numeral})").unit_id
+        self.section_unit = self.doc.unit("heading", line.start, line.end, no=f"({numeral})", parent_id=self.part_id,
+                                          key=f"({numeral})")
+        self.section_id = self.section_unit.unit_id
         self.last_task, self.tasks_in_section = None, 0
+
+    def heading_carries_on(self, line) -> bool:
+        """A line right after a section heading, before its first task, with no punctuation: the
+        heading's own title wrapped (a heading is a title, never a sentence)."""
+        heading = self.section_unit
+        if (self.current is not None or heading is None or self.tasks_in_section
+                or self.doc.out.units[-1] is not heading or TITLE_BREAKERS.search(line.text)):
+            return False
+        self.doc.repair(heading.char_end, line.start, "", "heading broken across lines")
+        heading.char_end = line.end
+        return True
 
     def task(self, line, m) -> None:
         self.close()
