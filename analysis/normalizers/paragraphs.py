@@ -23,7 +23,8 @@ Parameters (the manifest entry's `params`):
 
 Any text between numbered lines belongs to the open paragraph when that paragraph has not
 closed yet, whether its agency list or its full stop is still to come: a line broken by the
-scrape, or a document wrapped at another width, reads the same. Each such break inside a task is
+scrape, or a document wrapped at another width, reads the same. A section heading is a title:
+a line after it with no punctuation, before its first task, carries it on. Each such break is
 recorded as a repair.
 """
 
