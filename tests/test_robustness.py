@@ -22,6 +22,7 @@ import variants as V
 from analysis import MANIFEST, RAW_DIR, build, tables
 from analysis.errors import SourceError
 from analysis.manifest import load_manifest
+from analysis.normalizers import SPLIT_MARKER
 
 METAS = {m.region: m for m in load_manifest(MANIFEST)}
 SETTINGS = dict(deadline=None, derandomize=True,   # the same examples on every run: CI stays stable
@@ -38,7 +39,11 @@ def reading(result):
     units, ta = t["units"], t["task_agencies"]
     # what each task and agency cell says, so that a cell read as text (or text as a cell) shows
     printed = units[units.kind.isin(["task", "agency_line"])]
+    # and the headings and numbered paragraphs around them (an unnumbered paragraph ending in a
+    # full stop cannot be told from one a wrap broke after its full stop: those are left out)
+    body = units[units.kind.isin(["heading", "body_task", "area", "phase"])]
     out = {"tasks": sorted(units[units.kind == "task"].unit_id),
+           "body": sorted((k, _plain(result.text[s:e])) for k, s, e in body[["kind", "char_start", "char_end"]].values),
            "printed": sorted((u, _plain(result.text[s:e])) for u, s, e in printed[["unit_id", "char_start", "char_end"]].values),
            "agencies": sorted(zip(ta.unit_id, ta.name_zh, ta.role, ta.inherited))}
     tg, dl = t["targets"], t["deadlines"]
@@ -192,12 +197,33 @@ def test_task_markers_broken_across_lines_are_named_not_misread(tmp_path, origin
 # one line break at every offset of every document).
 @pytest.mark.parametrize("region, printed, cut", [
     ("qinghai", "(二十四)加大宣传培训", 2), ("qinghai", "(二十四)加大宣传培训", 4),
-    ("yancheng", "103.围绕急诊救治", 4), ("tibet", "(一)加强公共卫生体系建设", 3), ("wuhu", "一、", 2),
+    ("yancheng", "103.围绕急诊救治", 4), ("yancheng", "103.围绕急诊救治", 3), ("tibet", "25.加大医药卫生", 2),
+    ("tibet", "(一)加强公共卫生体系建设", 3), ("wuhu", "一、", 2),
 ])
 def test_a_marker_cut_from_its_text_is_named(tmp_path, originals, region, printed, cut):
     text = V.break_inside(originals[region].text, printed, [cut])
-    with pytest.raises(SourceError, match=rf"{METAS[region].file}:\d+:\d+: a heading or task marker is broken"):
+    with pytest.raises(SourceError, match=rf"{METAS[region].file}:\d+:\d+: a heading or task marker is broken") as exc:
         read_variant(tmp_path, region, text.encode("utf-8"))
+    assert "\n" not in str(exc.value)
+
+
+@pytest.mark.parametrize("text, broken", [
+    ("\n(二\n十四)加大", True), ("\n  (\n1)加快", True), ("。  (\n1)加快", True), ("\n103\n.围绕", True),
+    ("\n103.\n围绕", True), ("\n一、\n深入", True),
+    ("国办发(20\n21)18号", False),        # a wrapped reference inside a sentence
+    ("重点做好两项:(1\n)建立台账", False),  # an inline list: no family reads it as a marker
+    ("卫生院(\n社区卫生服务中心)", False), ("\n2022年\n", False),
+])
+def test_which_breaks_split_a_marker(text, broken):
+    assert bool(SPLIT_MARKER.search(text)) is broken
+
+
+def test_a_plan_heading_does_not_take_the_unindented_paragraph_under_it(tmp_path, originals):
+    # Shaoxing's 一、实施目标 with its opening sentence unindented: a sentence, not the title wrapped
+    text = originals["shaoxing"].text
+    assert text.count("  一、实施目标\n  到2017年") == 1
+    variant = read_variant(tmp_path, "shaoxing", text.replace("  一、实施目标\n  到2017年", "  一、实施目标\n到2017年").encode("utf-8"))
+    assert reading(variant) == reading(originals["shaoxing"])
 
 
 # A cell naming an agency the dictionary lacks (市气象局), in each table layout: Yancheng's lead

@@ -14,11 +14,16 @@ import re
 
 FAMILIES = ("paragraphs", "annex_columns", "annex_marked")
 # A heading or task marker broken by a line break: split inside its brackets ("(" / "一)…",
-# "(二" / "十四)…") or alone on its line ("103." / "围绕…"). No family can tell where the marker's
-# text begins, and a task could be silently joined to the one before, so the build stops.
+# "(二" / "十四)…"), before its period ("103" / ".围绕…") or alone on its line ("103." / "围绕…").
+# No family can tell where the marker's text begins, and a task could be silently joined to the
+# one before, so the build stops. Only markers where markers stand count: at a line's start or
+# after a table's gap of spaces ("国办发(20" / "21)18号" is a wrapped reference, not a marker).
 _NUMERAL = "[一二三四五六七八九十\\d]"
-SPLIT_MARKER = re.compile(rf"[(（](?:{_NUMERAL}*[^\S\n]*\n\s*{_NUMERAL}+|{_NUMERAL}+[^\S\n]*\n\s*)[)）]"
-                          rf"|(?m:^[^\S\n]*(?:[一二三四五六七八九十]+、|[(（]{_NUMERAL}+[)）]|\d+[.．、])[^\S\n]*\r?$)")
+_AT_MARKER = "(?:^[^\\S\\n]*|(?<=[ \u3000\u00a0]{2}))"
+SPLIT_MARKER = re.compile(
+    rf"(?m){_AT_MARKER}[(（](?:{_NUMERAL}*[^\S\n]*\n\s*{_NUMERAL}+|{_NUMERAL}+[^\S\n]*\n\s*)[)）]"
+    rf"|^[^\S\n]*\d+[^\S\n]*\r?\n\s*[.．、]"
+    rf"|^[^\S\n]*(?:[一二三四五六七八九十]+、|[(（]{_NUMERAL}+[)）]|\d+[.．、])[^\S\n]*\r?$")
 
 
 def module(family: str):
@@ -51,6 +56,6 @@ def make_params(family: str, raw: dict):
 
 def normalize(doc, family: str, params) -> None:
     if m := SPLIT_MARKER.search(doc.text):
-        raise doc.error(m.start(), f"a heading or task marker is broken across lines ('{m.group(0).strip()}'): "
-                                   "join it to its text")
+        raise doc.error(m.start(), f"a heading or task marker is broken across lines ('{''.join(m.group(0).split())}'):"
+                                   " join it to its text")
     module(family).normalize(doc, params)

@@ -29,7 +29,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .base import CN_PAREN, FULL_STOP, PART_HEADING, SENTENCE_END, SPACE, Document, front_matter, indented
+from .base import (CN_PAREN, FULL_STOP, PART_HEADING, SENTENCE_END, SPACE, TITLE_BREAKERS, Document, front_matter,
+                   indented)
 
 PART = PART_HEADING
 CN_ITEM = CN_PAREN
@@ -125,9 +126,11 @@ def _paragraphs(doc: Document, lines) -> list[list]:
 
 
 def _runs_on(doc: Document, para, line) -> bool:
+    if PART.match(para[0].text):            # a title wrapped ("一、实" / "施目标"), not the paragraph under it
+        return not indented(doc.text, line) and not TITLE_BREAKERS.search(line.text)
     if indented(doc.text, para[0]):
-        return not indented(doc.text, line)      # a part heading wrapped too ("一、实" / "施目标")
-    return not PART.match(para[0].text) and not para[-1].text.endswith(SENTENCE_END)
+        return not indented(doc.text, line)
+    return not para[-1].text.endswith(SENTENCE_END)
 
 
 def _annex(doc: Document, lines) -> None:

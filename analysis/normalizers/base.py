@@ -22,6 +22,8 @@ CN_PAREN = re.compile(r"^[(（]([一二三四五六七八九十]+)[)）]")
 SENTENCE_END = tuple("。！？!?；;：:")
 FULL_STOP = tuple("。！？!?")
 CLAUSE_END = tuple(",，;；")
+# What a heading's title never holds: a line with none of it after a heading may be its title wrapped.
+TITLE_BREAKERS = re.compile(r"[。，,、；;：:！？!?()（）]")
 
 
 @dataclass

@@ -33,12 +33,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .base import (CN_PAREN, PART_HEADING, SENTENCE_END, Document, assign_parenthesis, body_start,
-                   closing_parenthesis, cn_to_int, compact, next_number, raw_span)
+from .base import (CN_PAREN, PART_HEADING, SENTENCE_END, TITLE_BREAKERS, Document, assign_parenthesis,
+                   body_start, closing_parenthesis, cn_to_int, compact, next_number, raw_span)
 
 ARABIC = re.compile(r"^(\d+)[.．、](?!\d)")
 ATTACHMENT = re.compile(r"^附件[:：]")
-TITLE_BREAKERS = re.compile(r"[。，,、；;：:！？!?()（）]")     # what a section title never holds
 RESPONSIBLE = re.compile(r"(?P<open>[(（])?责任单位[:：](?P<list>[^()（）。]*?)(?P<note>[。.]排第1位为牵头单位[^()（）]*)?(?P<close>[)）])?\s*$")
 
 
