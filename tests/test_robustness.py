@@ -43,6 +43,7 @@ def reading(result):
     # full stop cannot be told from one a wrap broke after its full stop: those are left out)
     body = units[units.kind.isin(["heading", "body_task", "area", "phase"])]
     out = {"tasks": sorted(units[units.kind == "task"].unit_id),
+           "kinds": sorted(set(units.kind)),          # a safeguard or goal read as a preamble shows
            "body": sorted((k, _plain(result.text[s:e])) for k, s, e in body[["kind", "char_start", "char_end"]].values),
            "printed": sorted((u, _plain(result.text[s:e])) for u, s, e in printed[["unit_id", "char_start", "char_end"]].values),
            "agencies": sorted(zip(ta.unit_id, ta.name_zh, ta.role, ta.inherited))}
@@ -143,6 +144,8 @@ BREAKS = [
     ("tibet", "(一)加强公共卫生体系建设", [5]),                      # a section heading broken
     ("wuhu", "(二)群众就医感受提升行动", [4]),
     ("shaoxing", "一、实施目标", [3]),                                   # a plan's part heading broken
+    ("tibet", "三、工作要求", [3]),                                     # a part heading broken: its
+    ("wuhu", "一、工作目标", [4]),                                      # paragraphs stay safeguards, goals
     ("shaoxing", "四、进度安排", [5]),
 ]
 

@@ -23,8 +23,8 @@ Parameters (the manifest entry's `params`):
 
 Any text between numbered lines belongs to the open paragraph when that paragraph has not
 closed yet, whether its agency list or its full stop is still to come: a line broken by the
-scrape, or a document wrapped at another width, reads the same. A section heading is a title:
-a line after it with no punctuation, before its first task, carries it on. Each such break is
+scrape, or a document wrapped at another width, reads the same. A part or section heading is a
+title: a line right after it that starts nothing and has no punctuation carries it on. Each such break is
 recorded as a repair.
 """
 
@@ -79,8 +79,8 @@ def normalize(doc: Document, p: Params) -> None:
             for rest in lines[i:]:
                 doc.unit("boilerplate", rest.start, rest.end)
             break
-        if reader.continues(line):
-            continue
+        if reader.continues(line) or reader.heading_carries_on(line):
+            continue                  # heading_carries_on: "(一)加强公共卫生" / "体系建设"
         if m := PART_HEADING.match(t):
             reader.part(line, m.group(1))
         elif reader.in_closing:
@@ -91,8 +91,6 @@ def normalize(doc: Document, p: Params) -> None:
             reader.task(line, m)
         elif ATTACHMENT.match(t):
             reader.open(_Open("attachment", [line]))
-        elif reader.heading_carries_on(line):
-            pass                      # a section heading broken across lines ("(一)加强公共卫生" / "体系建设")
         elif p.follow_on and reader.tasks_in_section:
             reader.follow_on(line)
         elif reader.section_id == "" and reader.part_id and not reader.tasks_in_part:
@@ -111,7 +109,7 @@ class _Reader:
     def __init__(self, doc: Document, p: Params):
         self.doc, self.p = doc, p
         self.part_id = self.part_title = self.section_id = ""
-        self.section_unit = None
+        self.part_unit = self.section_unit = None
         self.in_closing = False
         self.current: _Open | None = None
         self.last_task = None          # the numbered task follow-on paragraphs belong to
@@ -122,11 +120,15 @@ class _Reader:
     # -- structure ------------------------------------------------------------------------
     def part(self, line, numeral: str) -> None:
         self.close()
-        self.part_id = self.doc.unit("heading", line.start, line.end, no=f"{numeral}、", key=f"{numeral}、").unit_id
-        self.part_title = line.text
+        self.part_unit = self.doc.unit("heading", line.start, line.end, no=f"{numeral}、", key=f"{numeral}、")
+        self.part_id = self.part_unit.unit_id
         self.section_id, self.last_task, self.tasks_in_section, self.tasks_in_part = "", None, 0, 0
         self.section_unit = None
-        self.in_closing = any(w in line.text for w in self.p.closing_parts)
+        self._titled(line.text)
+
+    def _titled(self, title: str) -> None:
+        self.part_title = title
+        self.in_closing = any(w in title for w in self.p.closing_parts)
 
     def section(self, line, numeral: str) -> None:
         self.close()
@@ -136,14 +138,17 @@ class _Reader:
         self.last_task, self.tasks_in_section = None, 0
 
     def heading_carries_on(self, line) -> bool:
-        """A line right after a section heading, before its first task, with no punctuation: the
-        heading's own title wrapped (a heading is a title, never a sentence)."""
-        heading = self.section_unit
-        if (self.current is not None or heading is None or self.tasks_in_section
-                or self.doc.out.units[-1] is not heading or TITLE_BREAKERS.search(line.text)):
+        """A line right after a part or section heading that starts nothing and has no
+        punctuation: the heading's own title wrapped (a heading is a title, never a sentence)."""
+        units = self.doc.out.units
+        heading = units[-1] if units and units[-1] in (self.part_unit, self.section_unit) else None
+        if (heading is None or self.current is not None or self._starts_something(line.text)
+                or TITLE_BREAKERS.search(line.text)):
             return False
         self.doc.repair(heading.char_end, line.start, "", "heading broken across lines")
         heading.char_end = line.end
+        if heading is self.part_unit:
+            self._titled(self.part_title + line.text)
         return True
 
     def task(self, line, m) -> None:
