@@ -23,8 +23,9 @@ Parameters (the manifest entry's `params`):
 
 Any text between numbered lines belongs to the open paragraph when that paragraph has not
 closed yet, whether its agency list or its full stop is still to come: a line broken by the
-scrape, or a document wrapped at another width, reads the same. A part or section heading is a
-title: a line right after it that starts nothing and has no punctuation carries it on. Each such break is
+scrape, or a document wrapped at another width, reads the same. A section heading is a title: a
+line right after it that starts nothing and has no punctuation carries it on (a part heading,
+only when that completes its safeguard or goal words). Each such break is
 recorded as a repair.
 """
 
@@ -126,6 +127,11 @@ class _Reader:
         self.section_unit = None
         self._titled(line.text)
 
+    def _completes_keyword(self, more: str) -> bool:
+        words = (*self.p.closing_parts, *self.p.goal_words)
+        return (not any(w in self.part_title for w in words)
+                and any(w in self.part_title + more for w in words))
+
     def _titled(self, title: str) -> None:
         self.part_title = title
         self.in_closing = any(w in title for w in self.p.closing_parts)
@@ -138,12 +144,17 @@ class _Reader:
         self.last_task, self.tasks_in_section = None, 0
 
     def heading_carries_on(self, line) -> bool:
-        """A line right after a part or section heading that starts nothing and has no
-        punctuation: the heading's own title wrapped (a heading is a title, never a sentence)."""
+        """A line right after a section heading that starts nothing and has no punctuation: the
+        heading's own title wrapped (a heading is a title, never a sentence; only a task may
+        follow it). After a part heading, where a goal or preamble may open, such a line may as
+        well be that paragraph's first words, so it is joined only when it completes the words
+        that make the part's paragraphs safeguards or goals ("三、工" / "作要求")."""
         units = self.doc.out.units
         heading = units[-1] if units and units[-1] in (self.part_unit, self.section_unit) else None
         if (heading is None or self.current is not None or self._starts_something(line.text)
                 or TITLE_BREAKERS.search(line.text)):
+            return False
+        if heading is self.part_unit and not self._completes_keyword(line.text):
             return False
         self.doc.repair(heading.char_end, line.start, "", "heading broken across lines")
         heading.char_end = line.end
