@@ -23,8 +23,9 @@ _SEPARATORS = "、,，;；"
 _AND_BEFORE = ("各级", "市")           # "财政局及各级卫生健康…": 及 separates, even across a line break
 _TRAILERS = ("等部门", "等单位", "等")   # "各级医保、卫生健康等部门": 部门 belongs to every item
 _LONGEST_NAME = 16                     # characters: a longer unknown name is prose
-_SENTENCE = re.compile(r"[。！？!?:：“”\"《》]")   # never inside a list of names
-_PROSE = re.compile(r"[。！？!?:：“”\"《》%\d]")   # nor, in a name the dictionary lacks, a number
+_SENTENCE_MARKS = "。！？!?:：“”\"《》"
+_SENTENCE = re.compile(f"[{_SENTENCE_MARKS}]")        # never inside a list of names
+_PROSE = re.compile(f"[{_SENTENCE_MARKS}%\\d]")      # nor, in a name the dictionary lacks, a number
 
 
 @dataclass(frozen=True)

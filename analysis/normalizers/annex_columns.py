@@ -34,7 +34,7 @@ from typing import NoReturn
 
 from ..agencies import loose_pattern, squeeze
 from .base import (CN_PAREN, FULL_STOP, PART_HEADING, SENTENCE_END, Document, closing_parenthesis, cn_to_int, compact,
-                   front_matter, next_number, starts_cells)
+                   front_matter, next_number)
 
 PART = PART_HEADING
 BODY = CN_PAREN
@@ -44,6 +44,7 @@ HEADER_CELLS = ("序号", "重点工作任务", "具体内容", "牵头组织", 
 # a lead cell's closing words, which a wrap may break too ("…部门分" / "别负责")
 JOINT_LEAD = re.compile("(" + "|".join(loose_pattern(w).pattern for w in ("分别负责", "按职责分工负责")) + ")$")
 LIST_GLUE = tuple("、,，;；及等")      # what no list of names starts with
+CLAUSE_END = tuple(",，;；")
 FOOTER = re.compile(r"^(打印|关闭|打印\s*关闭)$")
 
 
@@ -109,10 +110,9 @@ def _paragraphs(doc: Document, lines, annex: str) -> list[list]:
                 or (PART.match(para[0].text) and not _title_in(annex, [*para, line]))):
             out.append([line])
             continue
-        if BODY.match(para[0].text):
-            doc.repair(para[-1].end, line.start, "", "paragraph broken across lines")
-        elif PART.match(para[0].text):
-            doc.repair(para[-1].end, line.start, "", "heading broken across lines")
+        reason = "paragraph" if BODY.match(para[0].text) else "heading" if PART.match(para[0].text) else None
+        if reason:
+            doc.repair_breaks([para[-1], line], f"{reason} broken across lines")
         para.append(line)
     return out
 
@@ -143,7 +143,7 @@ def _titles(doc: Document, lines) -> None:
     for kind, span in (("attachment", lines[:bare]), ("title", lines[bare:bare + 1]), ("title", lines[bare + 1:])):
         if span:
             doc.unit(kind, span[0].start, span[-1].end)
-            _cell_breaks(doc, span, "annex title broken across lines")
+            doc.repair_breaks(span, "annex title broken across lines")
 
 
 def _annex(doc: Document, lines, parts: dict[str, str]):
@@ -164,8 +164,8 @@ def _annex(doc: Document, lines, parts: dict[str, str]):
                 doc.repair(line.start + m.end(1), line.start + m.end(1), ".", "period after the row number lost")
             next_number(doc, numbers, int(m.group(1)), line.start, "row")
             after = lines[i + 1:j]
-            k = _row_text_end(doc, line, after, m.group(1))
-            rows.append(_row(doc, [line, *after[:k]], after[k:], m.group(1), category))
+            k, cells = _row_text_end(doc, line, after, m.group(1))
+            rows.append(_row(doc, [line, *after[:k]], cells, m.group(1), category))
             i = j
         elif (found := _category_at(lines, i, parts)) is not None:
             name, n = found
@@ -173,7 +173,7 @@ def _annex(doc: Document, lines, parts: dict[str, str]):
             kind = "heading_repeat" if name in seen_categories else "heading"
             key = None if kind == "heading_repeat" else f"annex:{name}"
             category = doc.unit(kind, span[0].start, span[-1].end, parent_id=parts[name], key=key).unit_id
-            _cell_breaks(doc, span, "category cell broken across lines")
+            doc.repair_breaks(span, "category cell broken across lines")
             seen_categories.add(name)
             i += n
         elif t in HEADER_CELLS:
@@ -210,31 +210,39 @@ def _category_at(lines, i: int, parts: dict[str, str]):
     return None
 
 
-def _row_text_end(doc: Document, line, after, number: str) -> int:
-    """How many of the lines after a row's first line still hold its text (a wrapped row): the
-    rest must read as its agency cells. A row whose cell names an agency the dictionary lacks
+def _row_text_end(doc: Document, line, after, number: str):
+    """How many of the lines after a row's first line still hold its text (a wrapped row), and
+    the agency cells the rest reads as. A row whose cell names an agency the dictionary lacks
     stops with that name instead of taking its cells for text."""
     k = 0
     while k <= len(after):
         cells = _cells(doc, after[k:])
         if cells is not None and (cells or k == 0 or after[-1].text.endswith(FULL_STOP)):
-            return k
+            return k, cells
         if k == len(after):
             break
-        if (starts_cells(doc, (after[k - 1] if k else line).text, after[k].start, after[k].end)
+        if (_starts_cells(doc, (after[k - 1] if k else line).text, after[k].start, after[k].end)
                 and not any(doc.is_sentence(l.start, l.end) for l in after[k + 1:])):
             break           # cells end the row: a line with a sentence after it is still text
         k += 1
     _unreadable(doc, after[k:] or after[-1:], number)
 
 
-def _row(doc: Document, text_lines, cell_lines, number: str, category):
+def _starts_cells(doc: Document, previous: str, start: int, end: int) -> bool:
+    """Whether text[start:end], on a line after `previous` text, begins a row's agency cells
+    rather than carrying that text on: after a full stop, anything but prose does; anywhere, a
+    line that reads as agencies (known or new) and does not end a clause ("做优市中医院," is a
+    clause of the text)."""
+    if previous.endswith(FULL_STOP) and not doc.is_prose(start, end):
+        return True
+    return not doc.text[start:end].rstrip().endswith(CLAUSE_END) and doc.is_agency_shaped(start, end)
+
+
+def _row(doc: Document, text_lines, cells, number: str, category):
     row = doc.unit("task", text_lines[0].start, text_lines[-1].end, no=number, parent_id=category or "", key=number)
-    for a, b in zip(text_lines, text_lines[1:]):
-        doc.repair(a.end, b.start, "", "row text broken across lines")
-    cells = _cells(doc, cell_lines)
+    doc.repair_breaks(text_lines, "row text broken across lines")
     for cell in cells:
-        _cell_breaks(doc, cell, "table cell broken across lines")
+        doc.repair_breaks(cell, "table cell broken across lines")
     if not cells:
         return row
     lead_lines = cells[0]
@@ -264,7 +272,8 @@ def _group(doc: Document, cell_lines):
     for i, line in enumerate(cell_lines):
         current.append(line)
         lead = not cells
-        if _complete(doc, current, lead) and not _carries_on(doc, current, cell_lines[i + 1:i + 2], lead):
+        nxt = cell_lines[i + 1] if i + 1 < len(cell_lines) else None
+        if _complete(doc, current, lead) and not _carries_on(doc, current, nxt, lead):
             cells.append(current)
             current = []
     return cells, current
@@ -275,13 +284,12 @@ def _complete(doc: Document, lines, lead: bool) -> bool:
     return doc.is_agency_list(s, s + len(_names(doc, s, e, lead)))
 
 
-def _carries_on(doc: Document, cell, following, lead: bool) -> bool:
+def _carries_on(doc: Document, cell, nxt, lead: bool) -> bool:
     """Whether the next fragment is the rest of a complete-looking cell a wrap broke inside a
     name or list: it opens with a separator ("、发改、财政等部门", "及…", "等部门"), or it
     completes the cell's last name ("部门", "委") without reading as agencies on its own."""
-    if not following:
+    if nxt is None:
         return False
-    nxt = following[0]
     if nxt.text.startswith(LIST_GLUE):
         return True
     return _complete(doc, [*cell, nxt], lead) and not _complete(doc, [nxt], lead=False)
@@ -306,11 +314,6 @@ def _unreadable(doc: Document, cell_lines, number: str) -> NoReturn:
     failing = failing or cell_lines       # callers pass at least one line
     text = "".join(l.text for l in failing)
     raise doc.error(failing[0].start, f"row {number}: cannot read '{text}' as agencies")
-
-
-def _cell_breaks(doc: Document, lines, reason: str) -> None:
-    for a, b in zip(lines, lines[1:]):
-        doc.repair(a.end, b.start, "", reason)
 
 
 def _link_bodies(doc: Document, rows, bodies) -> None:

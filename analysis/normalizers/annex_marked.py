@@ -28,9 +28,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from .base import (CN_PAREN, FULL_STOP, PART_HEADING, SENTENCE_END, SPACE, TITLE_BREAKERS, Document, front_matter,
-                   indented)
+from .base import CN_PAREN, FULL_STOP, PART_HEADING, SENTENCE_END, SPACE, TITLE_BREAKERS, Document, front_matter
 
 PART = PART_HEADING
 CN_ITEM = CN_PAREN
@@ -41,6 +41,13 @@ CELL_GAP = re.compile(f"[{GAP_SPACE}]{{2,}}")
 TABLE_HEADER = "主要工作"
 NOTES = ("▲为牵头部门", TABLE_HEADER)        # the table's note (what ▲ means) and its header row
 PART_KINDS = {"实施目标": "goal", "实施内容": "area", "工作要求": "safeguard", "进度安排": "phase"}
+
+
+class Fragment(NamedTuple):
+    """A table cell, or the part of one a line holds."""
+    start: int
+    end: int
+    after_gap: bool     # a gap of spaces (a cell boundary, maybe split by the line break) precedes it
 
 
 @dataclass(frozen=True)
@@ -58,8 +65,7 @@ def normalize(doc: Document, p: Params) -> None:
     front_matter(doc, body[:first_part])
     _plan(doc, body[first_part:annex])
     table = next((i for i in range(annex + 1, len(body)) if _starts_table(body[i].text)), len(body))
-    for a, b in zip(body[annex:table], body[annex + 1:table]):
-        doc.repair(a.end, b.start, "", "annex title broken across lines")
+    doc.repair_breaks(body[annex:table], "annex title broken across lines")
     doc.unit("attachment", body[annex].start, body[table - 1].end)
     _annex(doc, body[table:])
 
@@ -125,11 +131,17 @@ def _paragraphs(doc: Document, lines) -> list[list]:
     return out
 
 
+def _indented(text: str, line) -> bool:
+    """True when the line opens with spaces: the page indents a paragraph's first line (首行缩进),
+    never the lines a wrap carries on."""
+    return line.start > text.rfind("\n", 0, line.start) + 1
+
+
 def _runs_on(doc: Document, para, line) -> bool:
     if PART.match(para[0].text):            # a title wrapped ("一、实" / "施目标"), not the paragraph under it
-        return not indented(doc.text, line) and not TITLE_BREAKERS.search(line.text)
-    if indented(doc.text, para[0]):
-        return not indented(doc.text, line)
+        return not _indented(doc.text, line) and not TITLE_BREAKERS.search(line.text)
+    if _indented(doc.text, para[0]):
+        return not _indented(doc.text, line)
     return not para[-1].text.endswith(SENTENCE_END)
 
 
@@ -191,9 +203,9 @@ def _pieces(doc: Document, lines) -> list[list[int]]:
     a line break is only a wrap, unless an item's row has no gap, when its responsible-units
     cell is the last lines that read as one."""
     pieces: list[list[int]] = []
-    row: list[tuple[int, int, bool]] = []
+    row: list[Fragment] = []
     for frag in _fragments(doc, lines):
-        if _starts_row(doc.text[frag[0]:frag[1]]) and row:
+        if _starts_row(doc.text[frag.start:frag.end]) and row:
             pieces += _row_cells(doc, row)
             row = []
         row.append(frag)
@@ -201,12 +213,11 @@ def _pieces(doc: Document, lines) -> list[list[int]]:
 
 
 def _fragments(doc: Document, lines):
-    """(start, end, after_gap) for each line's cells: whether a gap of spaces (a cell boundary,
-    maybe split by the line break) separates it from the fragment before."""
+    """Each line's cells, in order, each marked with whether a gap separates it from the one before."""
     previous = None
     for line in lines:
         for s, e in _cells(doc, line):
-            yield s, e, previous is not None and _gap_width(doc.text, previous, s) >= 2
+            yield Fragment(s, e, previous is not None and _gap_width(doc.text, previous, s) >= 2)
             previous = e
 
 
@@ -219,8 +230,8 @@ def _gap_width(text: str, end: int, start: int) -> int:
 def _row_cells(doc: Document, row) -> list[list[int]]:
     """One row's pieces: the cells its gaps separate, lines a wrap broke joined again. An item's
     row without a gap ends in the lines that read as its responsible-units cell, if any."""
-    cuts = [i for i, f in enumerate(row) if i and f[2]]
-    if not cuts and len(row) > 1 and ITEM.match(doc.text[row[0][0]:row[0][1]]):
+    cuts = [i for i, f in enumerate(row) if i and f.after_gap]
+    if not cuts and len(row) > 1 and ITEM.match(doc.text[row[0].start:row[0].end]):
         cuts = [1 + _cell_lines(doc, row[1:])]
     bounds = [0, *cuts, len(row)]
     return [_joined(doc, row[a:b]) for a, b in zip(bounds, bounds[1:]) if b > a]
@@ -232,31 +243,22 @@ def _cell_lines(doc: Document, rest) -> int:
     reads as a cell of known agencies, else of names shaped like agencies. With neither, the row
     is all text only if it ends a sentence: a cell of names that read as prose is not taken for
     text."""
-    marked = next((k for k, f in enumerate(rest) if "▲" in doc.text[f[0]:f[1]]), None)
-    end = rest[-1][1]
-    for reads in (_reads_as_cell_known, _reads_as_cell_shaped):
+    marked = next((k for k, f in enumerate(rest) if "▲" in doc.text[f.start:f.end]), None)
+    end = rest[-1].end
+    for reads in (doc.is_agency_list, doc.is_agency_shaped):
         for k in range(len(rest) if marked is None else marked + 1):
-            if reads(doc, rest[k][0], end):
+            if all(reads(gs, ge) for gs, ge, _ in _groups(doc.text, rest[k].start, end)):
                 return k
     if marked is not None:
         return marked
-    if doc.text[rest[-1][0]:end].endswith(FULL_STOP):
+    if doc.text[rest[-1].start:end].endswith(FULL_STOP):
         return len(rest)
-    raise doc.error(rest[-1][0], "an item's row ends in neither a full stop nor a responsible-units cell")
+    raise doc.error(rest[-1].start, "an item's row ends in neither a full stop nor a responsible-units cell")
 
 
-def _reads_as_cell_known(doc: Document, s: int, e: int) -> bool:
-    return all(doc.is_agency_list(gs, ge) for gs, ge, _ in _groups(doc.text, s, e))
-
-
-def _reads_as_cell_shaped(doc: Document, s: int, e: int) -> bool:
-    return all(doc.is_agency_shaped(gs, ge) for gs, ge, _ in _groups(doc.text, s, e))
-
-
-def _joined(doc: Document, frags) -> list[int]:
-    for a, b in zip(frags, frags[1:]):
-        doc.repair(a[1], b[0], "", "annex text broken across lines")
-    return [frags[0][0], frags[-1][1]]
+def _joined(doc: Document, frags: list[Fragment]) -> list[int]:
+    doc.repair_breaks(frags, "annex text broken across lines")
+    return [frags[0].start, frags[-1].end]
 
 
 def _cells(doc: Document, line):

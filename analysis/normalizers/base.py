@@ -19,9 +19,8 @@ ROLES = ("lead", "support", "joint")
 PART_HEADING = re.compile(r"^([一二三四五六七八九十]+)、")
 CN_PAREN = re.compile(r"^[(（]([一二三四五六七八九十]+)[)）]")
 # What may end a paragraph: a line ending otherwise was broken (by the scrape or a re-wrap).
-SENTENCE_END = tuple("。！？!?；;：:")
 FULL_STOP = tuple("。！？!?")
-CLAUSE_END = tuple(",，;；")
+SENTENCE_END = FULL_STOP + tuple("；;：:")
 # What a heading's title never holds: a line with none of it after a heading may be its title wrapped.
 TITLE_BREAKERS = re.compile(r"[。，,、；;：:！？!?()（）]")
 
@@ -55,6 +54,7 @@ class Document:
         self.out = Normalized()
         self._kind_counts: Counter[str] = Counter()
         self._ids: set[str] = set()
+        self._lists: dict[tuple[int, int], bool] = {}
 
     # -- errors -------------------------------------------------------------------------
     def error(self, offset: int, message: str) -> SourceError:
@@ -90,8 +90,11 @@ class Document:
             raise self.error(exc.offset, f"unknown agency '{exc.name}': add it to data/dictionaries/agencies.yml") from None
 
     def is_agency_list(self, start: int, end: int) -> bool:
-        """True when text[start:end] reads as a complete list of known agencies."""
-        return reads_as_list(self.text, start, end, self.region, self.agency_prefix)
+        """True when text[start:end] reads as a complete list of known agencies (remembered: the
+        table families ask again of the same lines while they look for a row's cells)."""
+        if (start, end) not in self._lists:
+            self._lists[start, end] = reads_as_list(self.text, start, end, self.region, self.agency_prefix)
+        return self._lists[start, end]
 
     def is_agency_shaped(self, start: int, end: int) -> bool:
         """True when text[start:end] reads as agencies, known or not yet in the dictionary."""
@@ -114,21 +117,11 @@ class Document:
     def repair(self, start: int, end: int, reading: str | None, reason: str, confidence: str = "high") -> None:
         self.out.repairs.append(Repair(start, end, self.text[start:end], reading, reason, confidence))
 
-
-def indented(text: str, line: Line) -> bool:
-    """True when the line opens with spaces: pages indent a paragraph's first line (首行缩进),
-    never the lines a wrap carries on."""
-    return line.start > text.rfind("\n", 0, line.start) + 1
-
-
-def starts_cells(doc: Document, previous: str, start: int, end: int) -> bool:
-    """Whether text[start:end], on a line after `previous` text, begins a table's agency cells
-    rather than carrying that text on: after a full stop, anything but prose does; anywhere, a
-    line that reads as agencies (known or new) and does not end a clause ("做优市中医院," is a
-    clause of the text)."""
-    if previous.endswith(FULL_STOP) and not doc.is_prose(start, end):
-        return True
-    return not doc.text[start:end].rstrip().endswith(CLAUSE_END) and doc.is_agency_shaped(start, end)
+    def repair_breaks(self, pieces, reason: str) -> None:
+        """One repair for each break between consecutive pieces (lines or fragments, with .start
+        and .end) that a wrap or the scrape split: they read as one."""
+        for a, b in zip(pieces, pieces[1:]):
+            self.repair(a.end, b.start, "", reason)
 
 
 def cn_to_int(s: str) -> int:
