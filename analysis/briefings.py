@@ -3,6 +3,11 @@
 Outputs: reports/<notebook>.html (one self-contained page per notebook), reports/index.html,
 reports/executed/<notebook>.ipynb (with outputs, for inspection), and figures/<name>.png/.svg/.csv
 written by the notebooks themselves.
+
+A run writes into hidden staging folders beside reports/ and figures/ and moves its files into
+place only when every notebook ran and every page was written (`staging`): a failed run leaves
+the previous briefings and figures as they were. A kernel that dies while starting (it happens
+under load) is started once more; a second failure is named.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from pathlib import Path
 from . import MANIFEST, PROCESSED_DIR, PROJECT_ROOT, RAW_DIR
 from .briefing import first_heading, notebook_to_html, page
 from .errors import SourceError
+from .staging import staged
 
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 REPORTS_DIR = PROJECT_ROOT / "reports"
@@ -27,18 +33,21 @@ def run(notebooks_dir: Path = NOTEBOOKS_DIR, out_dir: Path = REPORTS_DIR, figure
     if not notebooks:
         raise SourceError(notebooks_dir, "no notebooks (*.ipynb) to run")
     ensure_tables(Path(tables_dir))
-    executed = Path(out_dir) / "executed"
-    executed.mkdir(parents=True, exist_ok=True)
-    params = {"tables_dir": str(Path(tables_dir).resolve()), "figures_dir": str(Path(figures_dir).resolve())}
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        timings = list(pool.map(lambda nb: _execute(nb, executed / nb.name, params), notebooks))
-    titles = {nb: _title(executed / nb.name) for nb in notebooks}
-    nav = "<nav><a href=\"index.html\">索引 Index</a>" + "".join(
-        f"<a href=\"{nb.stem}.html\">{html.escape(titles[nb].split(' ', 1)[0])}</a>" for nb in notebooks) + "</nav>"
-    for nb in notebooks:
-        (Path(out_dir) / f"{nb.stem}.html").write_text(notebook_to_html(executed / nb.name, titles[nb], nav),
+    out_dir, figures_dir = Path(out_dir), Path(figures_dir)
+    with staged(out_dir) as pages_tmp, staged(figures_dir) as figures_tmp:
+        executed = pages_tmp / "executed"
+        executed.mkdir()
+        params = {"tables_dir": str(Path(tables_dir).resolve()), "figures_dir": str(figures_tmp.resolve())}
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            timings = list(pool.map(lambda nb: _execute(nb, executed / nb.name, params), notebooks))
+        titles = {nb: _title(executed / nb.name) for nb in notebooks}
+        nav = "<nav><a href=\"index.html\">索引 Index</a>" + "".join(
+            f"<a href=\"{nb.stem}.html\">{html.escape(titles[nb].split(' ', 1)[0])}</a>" for nb in notebooks) + "</nav>"
+        for nb in notebooks:
+            (pages_tmp / f"{nb.stem}.html").write_text(notebook_to_html(executed / nb.name, titles[nb], nav),
                                                        encoding="utf-8")
-    (Path(out_dir) / "index.html").write_text(_index(notebooks, titles, Path(figures_dir), Path(out_dir)),
+        figures = sorted(f.stem for f in figures_tmp.glob("*.png"))
+        (pages_tmp / "index.html").write_text(_index(notebooks, titles, figures, figures_dir, out_dir),
                                               encoding="utf-8")
     return timings
 
@@ -56,12 +65,30 @@ def _execute(src: Path, dst: Path, params: dict) -> tuple[Path, float]:
     import papermill as pm
 
     t0 = time.perf_counter()
-    try:
-        pm.execute_notebook(str(src), str(dst), parameters=params, cwd=str(src.parent), kernel_name="python3",
-                            progress_bar=False, log_output=False)
-    except pm.PapermillExecutionError as exc:
-        raise SourceError(src, f"cell {exc.exec_count} failed: {exc.ename}: {exc.evalue}") from None
+    for attempt in (1, 2):
+        try:
+            pm.execute_notebook(str(src), str(dst), parameters=params, cwd=str(src.parent), kernel_name="python3",
+                                progress_bar=False, log_output=False)
+            break
+        except pm.PapermillExecutionError as exc:
+            raise SourceError(src, f"cell {exc.exec_count} failed: {exc.ename}: {_one_line(exc.evalue)}") from None
+        except Exception as exc:  # noqa: BLE001 - the kernel did not start or died before running a cell
+            if not _kernel_failure(exc):
+                raise SourceError(src, f"cannot run: {type(exc).__name__}: {_one_line(str(exc))}") from None
+            if attempt == 2:
+                raise SourceError(src, f"the kernel failed twice: {type(exc).__name__}: {_one_line(str(exc))}") from None
     return src, time.perf_counter() - t0
+
+
+def _kernel_failure(exc: Exception) -> bool:
+    """Failures of the kernel's process rather than of the notebook's code: worth one more start."""
+    from nbclient.exceptions import DeadKernelError
+
+    return isinstance(exc, (DeadKernelError, RuntimeError, TimeoutError)) and not isinstance(exc, SourceError)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())[:400]
 
 
 def _title(executed: Path) -> str:
@@ -70,14 +97,13 @@ def _title(executed: Path) -> str:
     return first_heading(nbformat.read(executed, as_version=4)) or executed.stem
 
 
-def _index(notebooks: list[Path], titles: dict, figures_dir: Path, out_dir: Path) -> str:
+def _index(notebooks: list[Path], titles: dict, figures: list[str], figures_dir: Path, out_dir: Path) -> str:
     items = "".join(f"<li><a href=\"{nb.stem}.html\">{html.escape(titles[nb])}</a></li>" for nb in notebooks)
     try:
         rel = figures_dir.resolve().relative_to(out_dir.resolve().parent)
-        figs = sorted(figures_dir.glob("*.png"))
-        fig_items = "".join(f"<li>{html.escape(f.stem)}: <a href=\"../{rel}/{f.name}\">PNG</a> "
-                            f"<a href=\"../{rel}/{f.stem}.svg\">SVG</a> <a href=\"../{rel}/{f.stem}.csv\">CSV</a></li>"
-                            for f in figs)
+        fig_items = "".join(f"<li>{html.escape(f)}: <a href=\"../{rel}/{f}.png\">PNG</a> "
+                            f"<a href=\"../{rel}/{f}.svg\">SVG</a> <a href=\"../{rel}/{f}.csv\">CSV</a></li>"
+                            for f in figures)
     except ValueError:
         fig_items = ""
     body = (f"<h1>医改重点任务跨地区比较 Health-reform key tasks compared across five regions</h1>"

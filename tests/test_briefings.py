@@ -122,3 +122,34 @@ def _chromium(page, tmp_path, *extra) -> tuple[str, list[str]]:
     p = subprocess.run(args, capture_output=True, text=True, timeout=120)
     console = [line for line in p.stderr.splitlines() if ":CONSOLE" in line]
     return p.stdout, console
+
+
+def test_a_failed_report_leaves_the_previous_briefings_and_figures(tmp_path):
+    """A notebook saves a figure, then fails: the earlier pages and figures stay byte for byte."""
+    import nbformat
+
+    from analysis import briefings
+    from analysis.errors import SourceError
+
+    notebooks, reports, figures = tmp_path / "notebooks", tmp_path / "reports", tmp_path / "figures"
+    notebooks.mkdir()
+    reports.mkdir()
+    figures.mkdir()
+    (reports / "index.html").write_text("previous index")
+    (figures / "fails.csv").write_text("previous data")
+    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                            "language": "python"}})
+    params = nbformat.v4.new_code_cell("tables_dir = ''\nfigures_dir = ''")
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, nbformat.v4.new_code_cell(
+        "import pandas as pd, plotly.graph_objects as go\nfrom analysis import notebook\n"
+        "notebook.save(go.Figure(), pd.DataFrame({'a': [1]}), 'fails', figures_dir)\n"
+        "raise ValueError('the data is not what this notebook expects')")]
+    nbformat.write(nb, notebooks / "09_fails.ipynb")
+    # cell 3: papermill runs its injected parameters cell after ours
+    with pytest.raises(SourceError, match=r"09_fails.ipynb: cell 3 failed: ValueError: the data is not what"):
+        briefings.run(notebooks_dir=notebooks, out_dir=reports, figures_dir=figures)
+    assert (reports / "index.html").read_text() == "previous index"
+    assert sorted(p.name for p in figures.iterdir()) == ["fails.csv"]
+    assert (figures / "fails.csv").read_text() == "previous data"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["figures", "notebooks", "reports"]
