@@ -1,129 +1,18 @@
-"""The build: manifest -> normalizers -> repairs, targets, deadlines -> checked tables.
+"""The build: the manifest's documents, each read, checked and extracted (`extraction.document`).
 
-Steps, in order, for each document: read the raw file; cut it into units with its region's
-normalizer; add repairs (rules and researchers' list); find deadlines and targets in the units
-that carry them; check the invariants. Then assemble the tables of DATA_MODEL.md.
+The tables of DATA_MODEL.md are assembled from the results by `analysis.tables.assembly`.
 """
 
 from __future__ import annotations
 
-import bisect
-import dataclasses
-import re
-import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import MANIFEST, RAW_DIR, deadlines as deadlines_mod, normalizers, repairs as repairs_mod, targets as targets_mod
-from .errors import SourceError, error_at
-from .manifest import DocumentMeta, load_manifest
-from .normalizers.base import Document, Normalized
-from .source import read_raw
-from .spans import overlaps, uncovered
+import pandas as pd
 
-# Units whose text states goals: targets and deadlines are read from these kinds only
-# (Yancheng's body paragraphs repeat their annex rows word for word, so they are left out).
-MEASURED_KINDS = ("task", "goal", "area", "phase")
-
-
-@dataclass
-class DocResult:
-    meta: DocumentMeta
-    path: Path
-    text: str
-    sha256: str
-    norm: Normalized
-    deadlines: dict[str, list] = field(default_factory=dict)
-    targets: dict[str, list] = field(default_factory=dict)
-    unaccounted: int = 0
-    encoding: str = "utf-8"
-
-
-def process(meta: DocumentMeta, raw_dir: Path = RAW_DIR, timings: dict | None = None) -> DocResult:
-    timings = timings if timings is not None else {}
-    t0 = time.perf_counter()
-    path = meta.raw_path(raw_dir)
-    raw = read_raw(path)
-    t1 = time.perf_counter()
-    doc = Document(meta, path, raw.text, meta.agency_prefix or None)
-    normalizers.normalize(doc, meta.family, meta.params)
-    norm = doc.out
-    norm.repairs.extend(repairs_mod.detect_generic(raw.text))
-    norm.repairs.extend(repairs_mod.load_curated(meta.region, raw.text, path))
-    norm.repairs.sort(key=lambda r: (r.char_start, r.char_end))
-    t2 = time.perf_counter()
-    result = DocResult(meta, path, raw.text, raw.sha256, norm, encoding=raw.encoding)
-    _check_tiling(result)
-    measure(result)
-    t3 = time.perf_counter()
-    for stage, dt in (("read", t1 - t0), ("normalize", t2 - t1), ("extract", t3 - t2)):
-        timings[stage] = timings.get(stage, 0.0) + dt
-    return result
-
-
-def _check_tiling(result: DocResult) -> None:
-    text, units = result.text, result.norm.units
-    for u in units:
-        if not (0 <= u.char_start < u.char_end <= len(text)):
-            raise SourceError(result.path, f"unit {u.unit_id} has an empty or out-of-range span")
-    clash = overlaps(units)
-    if clash:
-        a, b = clash[0]
-        raise error_at(result.path, text, b.char_start, f"units {a.unit_id} and {b.unit_id} overlap")
-    gaps = uncovered(text, units)
-    result.unaccounted = sum(e - s for s, e in gaps)
-    if gaps:
-        s, e = gaps[0]
-        raise error_at(result.path, text, s, f"text not accounted for by any unit: '{text[s:e][:30]}'")
-
-
-def measure(result: DocResult) -> None:
-    """Deadlines and targets of the measured units, read on each unit's unbroken view: a line
-    break inside a number or a date ("2025年\n底") must not change what is read."""
-    text, year = result.text, result.meta.year
-    for u in result.norm.units:
-        if u.kind not in MEASURED_KINDS:
-            continue
-        view = UnbrokenView(text, u.char_start, u.char_end)
-        dls = deadlines_mod.find(view.text, 0, len(view.text), year)
-        tgs = targets_mod.find(view.text, 0, len(view.text), dls, view.repairs(result.norm.repairs))
-        result.deadlines[u.unit_id] = [view.deadline(d) for d in dls]
-        result.targets[u.unit_id] = [view.target(t) for t in tgs]
-
-
-class UnbrokenView:
-    """text[start:end] without its line breaks (with the spaces around them), and the way back
-    to raw offsets. Spaces within a line stay: table cells are separated by them."""
-
-    _BREAK = re.compile(r"[^\S\n]*\r?\n\s*")
-
-    def __init__(self, text: str, start: int, end: int):
-        self.raw = text
-        keep = [True] * (end - start)
-        for m in self._BREAK.finditer(text, start, end):
-            keep[m.start() - start:m.end() - start] = [False] * (m.end() - m.start())
-        self.offsets = [start + i for i, k in enumerate(keep) if k]
-        self.text = "".join(text[i] for i in self.offsets)
-
-    def to_raw(self, start: int, end: int) -> tuple[int, int]:
-        return self.offsets[start], self.offsets[end - 1] + 1
-
-    def to_view(self, raw: int) -> int:
-        return bisect.bisect_left(self.offsets, raw)
-
-    def repairs(self, repairs: list) -> list:
-        lo, hi = (self.offsets[0], self.offsets[-1] + 1) if self.offsets else (0, 0)
-        return [dataclasses.replace(r, char_start=self.to_view(r.char_start), char_end=self.to_view(r.char_end))
-                for r in repairs if lo <= r.char_start and r.char_end <= hi]
-
-    def deadline(self, d):
-        s, e = self.to_raw(d.start, d.end)
-        return dataclasses.replace(d, start=s, end=e, raw=self.raw[s:e])
-
-    def target(self, t):
-        s, e = self.to_raw(t.start, t.end)
-        return dataclasses.replace(t, start=s, end=e, span=self.raw[s:e],
-                                   deadline=self.deadline(t.deadline) if t.deadline else None)
+from analysis import MANIFEST, RAW_DIR
+from analysis.errors import SourceError
+from analysis.extraction.document import DocResult, process
+from analysis.reading.manifest import load_manifest
 
 
 def build_all(manifest: Path = MANIFEST, raw_dir: Path = RAW_DIR, timings: dict | None = None) -> list[DocResult]:
@@ -132,3 +21,10 @@ def build_all(manifest: Path = MANIFEST, raw_dir: Path = RAW_DIR, timings: dict 
         if not meta.raw_path(raw_dir).is_file():
             raise SourceError(manifest, f"document {meta.doc_id}: file '{meta.file}' not found in {raw_dir}", meta.line)
     return [process(meta, raw_dir, timings) for meta in docs]
+
+
+def build_tables(manifest: Path = MANIFEST, raw_dir: Path = RAW_DIR, **assemble_options) -> dict[str, pd.DataFrame]:
+    """The tables of the manifest's documents, not written anywhere (for the evaluations and the report)."""
+    from analysis.tables.assembly import assemble
+
+    return assemble(build_all(manifest, raw_dir), **assemble_options)

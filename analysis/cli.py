@@ -7,9 +7,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import MANIFEST, PROCESSED_DIR, RAW_DIR
-from .codebook import OVERRIDES_FILE
-from .errors import SourceError
+from analysis import MANIFEST, PROCESSED_DIR
+from analysis.errors import SourceError
+from analysis.topics.codebook import OVERRIDES_FILE
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -65,7 +65,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _build(args) -> int:
-    from . import build, outputs, report, tables
+    from analysis import build
+    from analysis.tables import assembly as tables
+    from analysis.tables import build_report as report
+    from analysis.tables import outputs
 
     raw_dir = args.raw_dir or args.manifest.parent
     results = build.build_all(args.manifest, raw_dir)
@@ -82,7 +85,7 @@ def _build(args) -> int:
 def _report(args) -> int:
     import time
 
-    from . import briefings
+    from analysis.report import runner as briefings
 
     t0 = time.perf_counter()
     out, figs = args.out or briefings.REPORTS_DIR, args.figures or briefings.FIGURES_DIR
@@ -95,7 +98,8 @@ def _report(args) -> int:
 
 
 def _inspect(args) -> int:
-    from . import inspect, normalizers
+    from analysis import inspect
+    from analysis.reading import normalizers
 
     if args.family and args.family not in normalizers.FAMILIES:
         raise SourceError(args.family, f"unknown family (known: {', '.join(normalizers.FAMILIES)})")
@@ -108,18 +112,21 @@ def _inspect(args) -> int:
 
 
 def _wording() -> int:
-    from . import build, tables, wording_agreement
+    from analysis import build
+    from analysis.wording import agreement as wording_agreement
 
-    assembled = tables.assemble(build.build_all(MANIFEST, RAW_DIR), overrides=None)
+    assembled = build.build_tables(overrides=None)
     print(wording_agreement.report(assembled))
     return 0
 
 
 def _topics(args) -> int:
-    from . import build, tables, topic_agreement, topics
-    from .topic_coder import TopicCoder
+    from analysis import build
+    from analysis.topics import agreement as topic_agreement
+    from analysis.topics import table as topics
+    from analysis.topics.coder import TopicCoder
 
-    assembled = tables.assemble(build.build_all(MANIFEST, RAW_DIR), code_topics=False)
+    assembled = build.build_tables(code_topics=False)
     coder = TopicCoder()
     if args.agreement:  # the automatic coding alone: overrides would score the researcher, not the method
         coded, scores = topics.code(assembled, overrides=None, coder=coder)

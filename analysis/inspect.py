@@ -16,12 +16,14 @@ from pathlib import Path
 
 import yaml
 
-from . import MANIFEST, build, normalizers, repairs
-from .errors import SourceError, line_col
-from .manifest import DocumentMeta, load_manifest
-from .normalizers.base import Document
-from .source import read_raw
-from .spans import uncovered
+from analysis import MANIFEST
+from analysis.errors import SourceError, line_col
+from analysis.extraction import document
+from analysis.reading import normalizers, repairs
+from analysis.reading.manifest import DocumentMeta, load_manifest
+from analysis.reading.normalizers.base import Document
+from analysis.reading.source import read_raw
+from analysis.reading.spans import uncovered
 
 _PREFIXES = ("自治区", "省", "市")
 
@@ -30,7 +32,7 @@ _PREFIXES = ("自治区", "省", "市")
 class Attempt:
     family: str
     params: object
-    result: build.DocResult | None = None
+    result: document.DocResult | None = None
     error: SourceError | None = None
     gaps: list[tuple[int, int]] = field(default_factory=list)
 
@@ -84,9 +86,9 @@ def attempt(path: Path, raw, family: str, params, year: int | None, prefix: str 
     norm = doc.out
     norm.repairs.extend(repairs.detect_generic(raw.text))
     norm.repairs.sort(key=lambda r: (r.char_start, r.char_end))
-    result = build.DocResult(meta, path, raw.text, raw.sha256, norm, encoding=raw.encoding)
+    result = document.DocResult(meta, path, raw.text, raw.sha256, norm, encoding=raw.encoding)
     out.gaps = uncovered(raw.text, norm.units)
-    build.measure(result)
+    document.measure(result)
     out.result = result
     return out
 

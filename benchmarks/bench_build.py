@@ -11,8 +11,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from analysis import MANIFEST, RAW_DIR, build, outputs, shared_wording, tables, task_similarity, topics
-from analysis.topic_coder import TopicCoder
+from analysis import MANIFEST, RAW_DIR, build
+from analysis.tables import assembly as tables
+from analysis.tables import outputs
+from analysis.topics import table as topics
+from analysis.topics.coder import TopicCoder
+from analysis.wording import shared_passages as shared_wording
+from analysis.wording import similarity as task_similarity
 
 
 def one_run() -> dict[str, float]:

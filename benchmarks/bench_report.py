@@ -13,7 +13,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from analysis import PROCESSED_DIR, briefings
+from analysis import PROCESSED_DIR
+from analysis.report import runner as briefings
 
 
 def main() -> None:

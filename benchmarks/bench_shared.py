@@ -49,8 +49,8 @@ def corpus(n_docs: int, seed: int = SEED) -> list[tuple[str, list[int]]]:
 
 
 def run_one(n_docs: int) -> dict:
-    from analysis.passage_finder import find_in_readings, reading_form
-    from analysis.shared_wording import load_config
+    from analysis.wording.passages import find_in_readings, reading_form
+    from analysis.wording.shared_passages import load_config
 
     docs = corpus(n_docs)
     settings = load_config().settings

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from analysis import MANIFEST, RAW_DIR, build, tables
+from analysis import MANIFEST, RAW_DIR, build
+from analysis.tables import assembly as tables
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,8 @@ import sys
 import pandas as pd
 import pytest
 
-from analysis import PROJECT_ROOT, RAW_DIR, briefings
+from analysis import PROJECT_ROOT, RAW_DIR
+from analysis.report import runner as briefings
 
 DOC = PROJECT_ROOT / "docs" / "adding-a-document.md"
 FIXTURE = PROJECT_ROOT / "tests" / "fixtures" / "new_document" / "demo-2023.txt"

@@ -1,0 +1,150 @@
+"""The processed tables of DATA_MODEL.md, assembled from build results as pandas DataFrames."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import PROJECT_ROOT
+from analysis.errors import line_col
+from analysis.extraction import metrics
+from analysis.extraction.document import DocResult
+from analysis.reading.repairs import apply
+from analysis.topics import table as topics
+from analysis.topics.codebook import OVERRIDES_FILE, load_codebook
+from analysis.topics.coder import TopicCoder
+from analysis.wording import shared_passages as shared_wording
+from analysis.wording import similarity as task_similarity
+
+TABLES = ("documents", "units", "task_agencies", "agencies", "targets", "deadlines", "repairs")
+
+
+def assemble(results: list[DocResult], overrides: Path | None = OVERRIDES_FILE,
+             code_topics: bool = True) -> dict[str, pd.DataFrame]:
+    """All processed tables; task_topics is coded with `overrides` applied (None: automatic only).
+    Without `code_topics` the tables of topics and shared wording are left out."""
+    rows: dict[str, list[dict]] = defaultdict(list)
+    for r in results:
+        rows["documents"].append(_document(r))
+        rows["units"].extend(_units(r))
+        rows["task_agencies"].extend(_task_agencies(r))
+        rows["targets"].extend(_targets(r))
+        rows["deadlines"].extend(_deadlines(r))
+        rows["repairs"].extend(_repairs(r))
+    rows["agencies"] = _agencies(rows["task_agencies"])
+    out = {name: pd.DataFrame(rows[name], columns=COLUMNS[name]) for name in TABLES}
+    out["topics"] = load_codebook().table()
+    if code_topics:
+        coder = TopicCoder()
+        out["task_topics"], scores = topics.code(out, overrides, coder)
+        config = shared_wording.load_config()
+        docs = [(r.meta.doc_id, r.meta.region, r.text) for r in results]
+        out["shared_passages"] = shared_wording.passages_table(docs, out["units"], out["task_agencies"], config)
+        own = {uid: s.own_text for uid, s in scores.items()}
+        out["task_similarity"] = task_similarity.table(out["units"], out["task_topics"], own,
+                                                       coder.segmenter.tokens, config.per_region)
+    return out
+
+
+COLUMNS = {
+    "documents": ["doc_id", "region", "region_zh", "region_en", "level", "province", "province_en", "year",
+                  "title", "title_en", "issuer", "issuer_en", "doc_number", "issued_on", "published_on",
+                  "raw_path", "sha256", "sha256_matches_manifest", "n_chars", "encoding", "source_note"],
+    "units": ["unit_id", "region", "doc_id", "kind", "no", "parent_id", "body_id", "char_start", "char_end",
+              "line_start", "line_end", "text", "text_clean"],
+    "task_agencies": ["unit_id", "region", "doc_id", "agency_id", "raw", "char_start", "char_end", "role",
+                      "function", "level", "inherited", "source_unit_id", "name_zh", "name_en"],
+    "agencies": ["agency_id", "region", "name_zh", "name_en", "function", "level", "aliases", "n_tasks",
+                 "n_lead"],
+    "targets": ["target_id", "unit_id", "region", "doc_id", "span", "char_start", "char_end", "metric",
+                "metric_id", "value", "value_max", "unit", "comparator", "deadline", "deadline_raw",
+                "baseline"],
+    "deadlines": ["unit_id", "region", "doc_id", "raw", "char_start", "char_end", "date", "precision",
+                  "date_alt"],
+    "repairs": ["doc_id", "region", "unit_id", "char_start", "char_end", "line", "raw", "reading", "reason",
+                "confidence"],
+}
+
+
+def _document(r: DocResult) -> dict:
+    m = r.meta
+    try:
+        raw_path = str(r.path.resolve().relative_to(PROJECT_ROOT))
+    except ValueError:
+        raw_path = str(r.path)
+    return {"doc_id": m.doc_id, "region": m.region, "region_zh": m.region_zh, "region_en": m.region_en,
+            "level": m.level, "province": m.province, "province_en": m.province_en, "year": m.year,
+            "title": m.title, "title_en": m.title_en, "issuer": m.issuer, "issuer_en": m.issuer_en,
+            "doc_number": m.doc_number, "issued_on": m.issued_on, "published_on": m.published_on,
+            "raw_path": raw_path, "sha256": r.sha256, "sha256_matches_manifest": (not m.sha256) or m.sha256 == r.sha256,
+            "n_chars": len(r.text), "encoding": r.encoding, "source_note": m.source_note}
+
+
+def _units(r: DocResult):
+    for u in sorted(r.norm.units, key=lambda u: u.char_start):
+        yield {"unit_id": u.unit_id, "region": r.meta.region, "doc_id": r.meta.doc_id, "kind": u.kind, "no": u.no,
+               "parent_id": u.parent_id, "body_id": u.body_id, "char_start": u.char_start, "char_end": u.char_end,
+               "line_start": line_col(r.text, u.char_start)[0], "line_end": line_col(r.text, u.char_end)[0],
+               "text": r.text[u.char_start:u.char_end],
+               "text_clean": apply(r.text, u.char_start, u.char_end, r.norm.repairs).strip()}
+
+
+def _task_agencies(r: DocResult):
+    for a in r.norm.agencies:
+        ag = a.mention.agency
+        yield {"unit_id": a.unit_id, "region": r.meta.region, "doc_id": r.meta.doc_id,
+               "agency_id": f"{r.meta.region}:{ag.name_zh}", "raw": a.mention.raw, "char_start": a.mention.start,
+               "char_end": a.mention.end, "role": a.role, "function": ag.function, "level": ag.level,
+               "inherited": a.inherited, "source_unit_id": a.source_unit_id, "name_zh": ag.name_zh,
+               "name_en": ag.name_en}
+
+
+def _agencies(task_agencies: list[dict]) -> list[dict]:
+    by_id: dict[str, dict] = {}
+    for row in task_agencies:
+        entry = by_id.setdefault(row["agency_id"], {
+            "agency_id": row["agency_id"], "region": row["region"], "name_zh": row["name_zh"],
+            "name_en": row["name_en"], "function": row["function"], "level": row["level"],
+            "aliases": set(), "tasks": set(), "lead": set()})
+        entry["aliases"].add("".join(row["raw"].split()))
+        entry["tasks"].add(row["unit_id"])
+        if row["role"] == "lead":
+            entry["lead"].add(row["unit_id"])
+    out = []
+    for e in sorted(by_id.values(), key=lambda e: e["agency_id"]):
+        out.append({**{k: e[k] for k in ("agency_id", "region", "name_zh", "name_en", "function", "level")},
+                    "aliases": "|".join(sorted(e["aliases"] - {e["name_zh"]})),
+                    "n_tasks": len(e["tasks"]), "n_lead": len(e["lead"])})
+    return out
+
+
+def _targets(r: DocResult):
+    n = 0
+    for unit_id, targets in r.targets.items():
+        for t in targets:
+            n += 1
+            yield {"target_id": f"{r.meta.region}:t{n}", "unit_id": unit_id, "region": r.meta.region,
+                   "doc_id": r.meta.doc_id, "span": t.span, "char_start": t.start, "char_end": t.end,
+                   "metric": t.metric, "metric_id": metrics.metric_id(t.metric, t.unit), "value": t.value,
+                   "value_max": t.value_max, "unit": t.unit, "comparator": t.comparator,
+                   "deadline": t.deadline.date if t.deadline else "",
+                   "deadline_raw": t.deadline.raw if t.deadline else "", "baseline": t.baseline}
+
+
+def _deadlines(r: DocResult):
+    for unit_id, dls in r.deadlines.items():
+        for d in dls:
+            yield {"unit_id": unit_id, "region": r.meta.region, "doc_id": r.meta.doc_id, "raw": d.raw,
+                   "char_start": d.start, "char_end": d.end, "date": d.date, "precision": d.precision,
+                   "date_alt": d.date_alt}
+
+
+def _repairs(r: DocResult):
+    units = sorted(r.norm.units, key=lambda u: u.char_start)
+    for rep in r.norm.repairs:
+        unit = next((u.unit_id for u in units if u.char_start <= rep.char_start <= u.char_end), "")
+        yield {"doc_id": r.meta.doc_id, "region": r.meta.region, "unit_id": unit, "char_start": rep.char_start,
+               "char_end": rep.char_end, "line": line_col(r.text, rep.char_start)[0], "raw": rep.raw,
+               "reading": rep.reading, "reason": rep.reason, "confidence": rep.confidence}

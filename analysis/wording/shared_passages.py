@@ -1,0 +1,144 @@
+"""The shared_passages table: passages two documents share, placed in their units and labelled.
+
+The finding is passage_finder's; this module reads the researchers' settings
+(data/dictionaries/shared_wording.yml), marks the standard political formulas as boilerplate so
+that substantive reuse is not drowned by them, and ties every passage back to the units it lies in.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis import DATA_DIR
+from analysis.config import read_yaml
+from analysis.errors import SourceError
+from analysis.wording.passages import Reading, Settings, find_in_readings, reading_form
+
+CONFIG_FILE = DATA_DIR / "dictionaries" / "shared_wording.yml"
+CATEGORIES = ("substantive", "boilerplate", "agencies")
+
+COLUMNS = ["passage_id", "doc_a", "region_a", "a_start", "a_end", "doc_b", "region_b", "b_start", "b_end",
+           "length", "similarity", "longest_exact", "category", "boilerplate", "unit_a", "units_a", "kind_a",
+           "unit_b", "units_b", "kind_b", "text_a", "text_b"]
+
+
+@dataclass(frozen=True)
+class Config:
+    settings: Settings
+    per_region: int
+    boilerplate_share: float
+    boilerplate: tuple[re.Pattern, ...]
+
+
+@lru_cache(maxsize=4)
+def load_config(path: Path = CONFIG_FILE) -> Config:
+    text, data = read_yaml(path)
+    if not isinstance(data, dict):
+        raise SourceError(path, "expected the sections settings, task_similarity and boilerplate")
+    raw = data.get("settings") or {}
+    known = {f.name: f.type for f in fields(Settings)}
+    unknown = sorted(set(raw) - set(known))
+    if unknown:
+        raise SourceError(path, f"unknown setting(s): {', '.join(unknown)}", _line(text, unknown[0]))
+    try:
+        settings = Settings(**{k: (float(v) if k in ("min_similarity", "edit_cost") else int(v)) for k, v in raw.items()})
+    except (TypeError, ValueError) as exc:
+        raise SourceError(path, f"settings must be numbers ({exc})") from None
+    bp = data.get("boilerplate") or {}
+    patterns = []
+    for p in bp.get("patterns") or []:
+        try:
+            patterns.append(re.compile(str(p)))
+        except re.error as exc:
+            raise SourceError(path, f"boilerplate pattern '{p}' is not a regular expression ({exc})",
+                              _line(text, str(p)[:10])) from None
+    per_region = int((data.get("task_similarity") or {}).get("per_region", 3))
+    return Config(settings, per_region, float(bp.get("share", 0.5)), tuple(patterns))
+
+
+def _line(text: str, needle: str) -> int | None:
+    pos = text.find(needle)
+    return text.count("\n", 0, pos) + 1 if pos >= 0 else None
+
+
+def boilerplate_mask(reading: Reading, patterns) -> np.ndarray:
+    """True at each reading character that lies inside a standard political formula."""
+    mask = np.zeros(len(reading.text), dtype=bool)
+    for p in patterns:
+        for m in p.finditer(reading.text):
+            mask[m.start():m.end()] = True
+    return mask
+
+
+def passages_table(docs: list[tuple[str, str, str]], units: pd.DataFrame, task_agencies: pd.DataFrame,
+                   config: Config | None = None) -> pd.DataFrame:
+    """shared_passages for `docs` = [(doc_id, region, raw text)] in manifest order."""
+    config = config or load_config()
+    doc_units = [units[units["doc_id"] == d] for d, _, _ in docs]
+    readings = [reading_form(text, u["char_start"].tolist(), n) for n, ((_, _, text), u) in enumerate(zip(docs, doc_units))]
+    found = find_in_readings(readings, config.settings)
+    if found.empty:
+        return pd.DataFrame(columns=COLUMNS)
+    places = [_Places(r, u, task_agencies[task_agencies["doc_id"] == d], config)
+              for r, u, (d, _, _) in zip(readings, doc_units, docs)]
+    rows = []
+    for n, p in enumerate(found.itertuples(index=False), 1):
+        pa, pb = places[p.a], places[p.b]
+        ua, ub = pa.units(p.a_start, p.a_end), pb.units(p.b_start, p.b_end)
+        share_bp = max(pa.share(pa.boilerplate, p.a_start, p.a_end), pb.share(pb.boilerplate, p.b_start, p.b_end))
+        share_ag = max(pa.share(pa.agencies, p.a_start, p.a_end), pb.share(pb.agencies, p.b_start, p.b_end))
+        category = ("boilerplate" if share_bp >= config.boilerplate_share
+                    else "agencies" if share_ag >= 0.5 else "substantive")
+        rows.append({
+            "passage_id": f"p{n}", "doc_a": docs[p.a][0], "region_a": docs[p.a][1], "a_start": p.a_start,
+            "a_end": p.a_end, "doc_b": docs[p.b][0], "region_b": docs[p.b][1], "b_start": p.b_start,
+            "b_end": p.b_end, "length": p.length, "similarity": p.similarity, "longest_exact": p.longest_exact,
+            "category": category, "boilerplate": category == "boilerplate",
+            "unit_a": ua[0], "units_a": ";".join(ua[1]), "kind_a": ua[2],
+            "unit_b": ub[0], "units_b": ";".join(ub[1]), "kind_b": ub[2],
+            "text_a": docs[p.a][2][p.a_start:p.a_end], "text_b": docs[p.b][2][p.b_start:p.b_end]})
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+class _Places:
+    """One document's units, boilerplate and agency names, looked up by raw offsets."""
+
+    def __init__(self, reading: Reading, units: pd.DataFrame, agencies: pd.DataFrame, config: Config):
+        self.reading = reading
+        u = units.sort_values("char_start")
+        self.starts = u["char_start"].to_numpy()
+        self.ends = u["char_end"].to_numpy()
+        self.ids = u["unit_id"].tolist()
+        self.kinds = u["kind"].tolist()
+        self.boilerplate = boilerplate_mask(reading, config.boilerplate)
+        self.agencies = self._raw_mask(zip(agencies["char_start"], agencies["char_end"]))
+        self.agencies |= self._raw_mask((s, e) for s, e, k in zip(self.starts, self.ends, self.kinds)
+                                        if k == "agency_line")
+
+    def _raw_mask(self, spans) -> np.ndarray:
+        """Reading characters inside raw spans."""
+        mask = np.zeros(len(self.reading.text), dtype=bool)
+        offsets = self.reading.raw_offsets
+        for s, e in spans:
+            mask[np.searchsorted(offsets, s):np.searchsorted(offsets, e)] = True
+        return mask
+
+    def share(self, mask: np.ndarray, start: int, end: int) -> float:
+        offsets = self.reading.raw_offsets
+        i, j = np.searchsorted(offsets, start), np.searchsorted(offsets, end)
+        return float(mask[i:j].mean()) if j > i else 0.0
+
+    def units(self, start: int, end: int) -> tuple[str, list[str], str]:
+        """(unit holding most of the span, every unit it touches, that unit's kind)."""
+        first = max(int(np.searchsorted(self.starts, start, side="right")) - 1, 0)
+        last = max(int(np.searchsorted(self.starts, end - 1, side="right")) - 1, first)
+        idx = range(first, last + 1)
+        overlap = [min(end, self.ends[i]) - max(start, self.starts[i]) for i in idx]
+        main = idx[int(np.argmax(overlap))]
+        return self.ids[main], [self.ids[i] for i in idx], self.kinds[main]
