@@ -71,10 +71,12 @@ def _build(args) -> int:
     from analysis.tables import outputs
 
     raw_dir = args.raw_dir or args.manifest.parent
+    protect = (raw_dir, args.manifest.parent)
+    outputs.check_target(args.out, protect)  # before the work, so a refusal costs nothing
     results = build.build_all(args.manifest, raw_dir)
     assembled = tables.assemble(results, overrides=args.overrides)
     try:
-        outputs.write(assembled, args.out)
+        outputs.write(assembled, args.out, protect)
     except OSError as exc:
         raise SourceError(args.out, f"cannot write outputs ({exc.strerror or exc})") from None
     print(report.build_report(results, assembled))

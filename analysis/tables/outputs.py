@@ -1,44 +1,121 @@
 """Writing the tables: Parquet (source of truth), UTF-8-with-BOM CSV, one Excel workbook.
 
-Everything is written to a fresh temporary directory beside the target and swapped in at the
-end, so a failed build never leaves good outputs half overwritten.
+Everything is written to a fresh staging folder beside the target and switched in at the end
+with one atomic exchange of the two folders (Linux `renameat2`; two renames elsewhere), so a
+failed or killed build never leaves good outputs half overwritten or missing.
+
+The output folder is never a folder of someone else's: `check_target` refuses the raw folder,
+the repository itself (or a folder holding it), a file, and a folder that is not empty unless an
+earlier build wrote it. An output folder carries `.analysis-output`, the list of the files the
+build wrote; a file a researcher put there later is carried over into the new output, never
+deleted.
 """
 
 from __future__ import annotations
 
+import ctypes
+import os
 import shutil
 import tempfile
 from pathlib import Path
 
 import pandas as pd
 
+from analysis import PROJECT_ROOT, RAW_DIR
+from analysis.errors import SourceError
+from analysis.tables.staging import PREFIX, remove_stale
 
-def write(tables: dict[str, pd.DataFrame], out: Path) -> None:
+MARKER = ".analysis-output"
+_RENAME_EXCHANGE = 2
+
+
+def _written_by_a_build(folder: Path) -> set[str] | None:
+    """The names an earlier build wrote in `folder`, or None when no build wrote it."""
+    marker = folder / MARKER
+    if marker.is_file():
+        return {line for line in marker.read_text(encoding="utf-8").splitlines() if line} | {MARKER}
+    # outputs of builds before the marker existed: nothing but tables and the workbook
+    names = {p.name for p in folder.iterdir()}
+    if names and all(p.is_file() and (p.suffix in (".parquet", ".csv") or p.name == "workbook.xlsx")
+                     for p in folder.iterdir()) and any(n.endswith(".parquet") for n in names):
+        return names
+    return None
+
+
+def check_target(out: Path, raw_dirs: tuple[Path, ...] = ()) -> None:
+    """Refuse, in one line, an output folder whose contents the build could destroy."""
     out = Path(out)
+    resolved = out.resolve()
+    protected = [(Path(d).resolve(), "a folder of raw documents") for d in (RAW_DIR, *raw_dirs)]
+    for folder, what in [(PROJECT_ROOT.resolve(), "the repository"), *protected]:
+        if resolved == folder or resolved in folder.parents:
+            raise SourceError(out, f"cannot be the output folder: it is {what} or holds it")
+        if what != "the repository" and folder in resolved.parents:
+            raise SourceError(out, f"cannot be the output folder: it is inside {what}")
+    if out.is_symlink() or (out.exists() and not out.is_dir()):
+        raise SourceError(out, "cannot be the output folder: it is not a folder")
+    if out.is_dir() and any(out.iterdir()) and _written_by_a_build(out) is None:
+        raise SourceError(out, "cannot be the output folder: it holds files no build wrote "
+                               "(choose an empty or new folder)")
+
+
+def write(tables: dict[str, pd.DataFrame], out: Path, raw_dirs: tuple[Path, ...] = ()) -> None:
+    out = Path(out)
+    check_target(out, raw_dirs)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    remove_stale(out.parent, out.name)
+    tmp = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{out.name}-{os.getpid()}-", dir=out.parent))
     try:
+        written = []
         for name, df in tables.items():
             df.to_parquet(tmp / f"{name}.parquet", index=False)
             df.to_csv(tmp / f"{name}.csv", index=False, encoding="utf-8-sig")
+            written += [f"{name}.parquet", f"{name}.csv"]
         with pd.ExcelWriter(tmp / "workbook.xlsx", engine="openpyxl") as xl:
             for name, df in tables.items():
                 df.to_excel(xl, sheet_name=name, index=False)
-        _swap(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        written.append("workbook.xlsx")
+        (tmp / MARKER).write_text("".join(f"{n}\n" for n in written), encoding="utf-8")
+        _carry_over(out, tmp)
+        _follow_umask(tmp)
+        _switch(tmp, out)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)  # after the switch it holds the previous output
 
 
-def _swap(tmp: Path, out: Path) -> None:
-    old = None
-    if out.exists():
-        old = out.with_name(f".{out.name}-old")
-        shutil.rmtree(old, ignore_errors=True)
-        out.rename(old)
+def _carry_over(out: Path, tmp: Path) -> None:
+    """Files in the old output that no build wrote move into the new one."""
+    if not out.is_dir():
+        return
+    ours = _written_by_a_build(out) or set()
+    for entry in out.iterdir():
+        if entry.name not in ours and not (tmp / entry.name).exists():
+            shutil.move(str(entry), str(tmp / entry.name))
+
+
+def _follow_umask(folder: Path) -> None:
+    """mkdtemp makes a 0700 folder; an output folder is as readable as the user's other files."""
+    umask = os.umask(0)
+    os.umask(umask)
+    folder.chmod(0o777 & ~umask)
+
+
+def _switch(tmp: Path, out: Path) -> None:
+    """Put tmp where out is; afterwards tmp holds the previous output (or is gone)."""
+    if not out.exists():
+        tmp.rename(out)
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        rc = libc.renameat2(-100, os.fsencode(tmp), -100, os.fsencode(out), _RENAME_EXCHANGE)  # AT_FDCWD
+        if rc == 0:
+            return
+    except (AttributeError, OSError):
+        pass  # no renameat2 (not Linux, old libc, or a file system without exchange)
+    old = out.with_name(f"{PREFIX}{out.name}-{os.getpid()}-old")
+    out.rename(old)
     tmp.rename(out)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    old.rename(tmp)
 
 
 def read(out: Path) -> dict[str, pd.DataFrame]:

@@ -20,8 +20,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-_PREFIX = ".analysis-staging-"
-_NAME = re.compile(rf"^{re.escape(_PREFIX)}(?P<target>.+)-(?P<pid>\d+)-[^-]+$")
+PREFIX = ".analysis-staging-"
+_NAME = re.compile(rf"^{re.escape(PREFIX)}(?P<target>.+)-(?P<pid>\d+)-[^-]+$")
 
 
 def _alive(pid: int) -> bool:
@@ -60,7 +60,7 @@ def staged(target: Path) -> Iterator[Path]:
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     remove_stale(target.parent, target.name)
-    tmp = Path(tempfile.mkdtemp(prefix=f"{_PREFIX}{target.name}-{os.getpid()}-", dir=target.parent))
+    tmp = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{target.name}-{os.getpid()}-", dir=target.parent))
     try:
         yield tmp
         _publish(tmp, target)

@@ -1,0 +1,96 @@
+"""`build --out` never deletes what the project did not write; the switch to new outputs is one step."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from analysis import PROJECT_ROOT, RAW_DIR
+from analysis.errors import SourceError
+from analysis.tables import outputs
+
+TABLES = {"documents": pd.DataFrame({"doc_id": ["a-2020"], "year": [2020]})}
+
+
+def _cli(*args, cwd=PROJECT_ROOT):
+    return subprocess.run([sys.executable, "-m", "analysis", *args], capture_output=True, text=True, cwd=cwd,
+                          timeout=300)
+
+
+@pytest.mark.parametrize("out, reason", [
+    (RAW_DIR, "a folder of raw documents"), (RAW_DIR / "sub", "inside a folder of raw documents"),
+    (PROJECT_ROOT, "the repository"), (PROJECT_ROOT / "data", "a folder of raw documents or holds it"),
+    (PROJECT_ROOT.parent, "the repository or holds it")])
+def test_the_raw_folder_and_the_repository_are_never_an_output(out, reason):
+    before = sorted(p.name for p in RAW_DIR.iterdir())
+    p = _cli("build", "--out", str(out))
+    assert p.returncode == 1 and p.stderr.count("\n") == 1, p.stderr
+    assert "cannot be the output folder" in p.stderr and reason in p.stderr
+    assert sorted(p.name for p in RAW_DIR.iterdir()) == before
+
+
+def test_dot_at_the_repository_root_is_refused_in_one_line():
+    p = _cli("build", "--out", ".")
+    assert p.returncode == 1 and p.stderr.startswith("error: .: cannot be the output folder: it is the repository")
+
+
+def test_a_folder_holding_other_files_is_refused_and_left_alone(tmp_path):
+    thesis = tmp_path / "thesis"
+    thesis.mkdir()
+    (thesis / "chapter1.docx").write_bytes(b"years of work")
+    with pytest.raises(SourceError, match="holds files no build wrote"):
+        outputs.write(TABLES, thesis)
+    assert [p.name for p in thesis.iterdir()] == ["chapter1.docx"]
+    assert (thesis / "chapter1.docx").read_bytes() == b"years of work"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["thesis"]
+
+
+def test_an_earlier_output_is_replaced_and_a_researchers_file_in_it_kept(tmp_path):
+    out = tmp_path / "processed"
+    outputs.write(TABLES, out)
+    (out / "my_notes.txt").write_text("notes")
+    outputs.write({"documents": pd.DataFrame({"doc_id": ["b-2021"], "year": [2021]})}, out)
+    assert pd.read_parquet(out / "documents.parquet").doc_id.tolist() == ["b-2021"]
+    assert (out / "my_notes.txt").read_text() == "notes"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["processed"]  # no staging or old folder left
+
+
+def test_an_output_of_a_build_before_the_marker_is_still_recognised(tmp_path):
+    out = tmp_path / "processed"
+    out.mkdir()
+    for name in ("documents.parquet", "documents.csv", "workbook.xlsx"):
+        (out / name).write_bytes(b"old")
+    outputs.write(TABLES, out)
+    assert pd.read_parquet(out / "documents.parquet").doc_id.tolist() == ["a-2020"]
+
+
+def test_a_file_or_a_symlink_is_not_an_output_folder(tmp_path):
+    target = tmp_path / "f.txt"
+    target.write_text("x")
+    link = tmp_path / "link"
+    link.symlink_to(tmp_path)
+    for out in (target, link):
+        with pytest.raises(SourceError, match="not a folder"):
+            outputs.check_target(out)
+
+
+def test_the_output_folder_follows_the_umask(tmp_path):
+    old = os.umask(0o022)
+    try:
+        outputs.write(TABLES, tmp_path / "processed")
+    finally:
+        os.umask(old)
+    assert oct((tmp_path / "processed").stat().st_mode & 0o777) == "0o755"
+
+
+def test_staging_folders_of_killed_builds_are_removed(tmp_path):
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True).stdout.strip()
+    stale = tmp_path / f".analysis-staging-processed-{dead}-x1y2"
+    stale.mkdir()
+    outputs.write(TABLES, tmp_path / "processed")
+    assert not stale.exists()
