@@ -15,16 +15,19 @@ from analysis.extraction.document import DocResult, process
 from analysis.reading.manifest import load_manifest
 
 
-def build_all(manifest: Path = MANIFEST, raw_dir: Path = RAW_DIR, timings: dict | None = None) -> list[DocResult]:
+def build_all(manifest: Path = MANIFEST, raw_dir: Path = RAW_DIR, timings: dict | None = None,
+              strict: bool = False) -> list[DocResult]:
+    """Every document of the manifest; with `strict`, a name the agency dictionary lacks is an error."""
     docs = load_manifest(manifest)
     for meta in docs:
         if not meta.raw_path(raw_dir).is_file():
             raise SourceError(manifest, f"document {meta.doc_id}: file '{meta.file}' not found in {raw_dir}", meta.line)
-    return [process(meta, raw_dir, timings) for meta in docs]
+    return [process(meta, raw_dir, timings, strict) for meta in docs]
 
 
-def build_tables(manifest: Path = MANIFEST, raw_dir: Path = RAW_DIR, **assemble_options) -> dict[str, pd.DataFrame]:
+def build_tables(manifest: Path = MANIFEST, raw_dir: Path = RAW_DIR, strict: bool = False,
+                 **assemble_options) -> dict[str, pd.DataFrame]:
     """The tables of the manifest's documents, not written anywhere (for the evaluations and the report)."""
     from analysis.tables.assembly import assemble
 
-    return assemble(build_all(manifest, raw_dir), **assemble_options)
+    return assemble(build_all(manifest, raw_dir, strict=strict), **assemble_options)

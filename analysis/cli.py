@@ -19,6 +19,8 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--out", type=Path, default=PROCESSED_DIR, help="output directory (default data/processed)")
     b.add_argument("--manifest", type=Path, default=MANIFEST, help="document manifest (default data/raw/documents.yml)")
     b.add_argument("--raw-dir", type=Path, default=None, help="folder of raw files (default: the manifest's folder)")
+    b.add_argument("--strict", action="store_true",
+                   help="a name the agency dictionary lacks is an error (default: read, flagged unresolved, listed)")
     b.add_argument("--overrides", type=Path, default=OVERRIDES_FILE,
                    help="topic overrides applied last (default data/taxonomy/overrides.csv)")
     tp = sub.add_parser("topics", help="agreement of the topic coding with hand coding, or why a task got its codes")
@@ -73,7 +75,7 @@ def _build(args) -> int:
     raw_dir = args.raw_dir or args.manifest.parent
     protect = (raw_dir, args.manifest.parent)
     outputs.check_target(args.out, protect)  # before the work, so a refusal costs nothing
-    results = build.build_all(args.manifest, raw_dir)
+    results = build.build_all(args.manifest, raw_dir, strict=args.strict)
     assembled = tables.assemble(results, overrides=args.overrides)
     try:
         outputs.write(assembled, args.out, protect)

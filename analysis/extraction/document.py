@@ -41,15 +41,16 @@ class DocResult:
     targets: dict[str, list] = field(default_factory=dict)
     unaccounted: int = 0
     encoding: str = "utf-8"
+    layout_note: str = ""       # which family and parameters read it, when the build chose them
 
 
-def process(meta: DocumentMeta, raw_dir: Path = RAW_DIR, timings: dict | None = None) -> DocResult:
+def process(meta: DocumentMeta, raw_dir: Path = RAW_DIR, timings: dict | None = None, strict: bool = False) -> DocResult:
     timings = timings if timings is not None else {}
     t0 = time.perf_counter()
     path = meta.raw_path(raw_dir)
     raw = read_raw(path)
     t1 = time.perf_counter()
-    doc = Document(meta, path, raw.text, meta.agency_prefix or None)
+    doc = Document(meta, path, raw.text, meta.agency_prefix or None, strict)
     normalizers.normalize(doc, meta.family, meta.params)
     norm = doc.out
     norm.repairs.extend(repairs_mod.detect_generic(raw.text))

@@ -3,15 +3,26 @@
 A list such as "自治区卫生健康委、人社厅,各市地人民政府" or "各级医保、人社、卫生健康等部门" shares
 its prefix (自治区, 各级) and its suffix (部门) across items; scraped lists also lose separators
 ("各级卫生健康委组织部"). Names are resolved against data/dictionaries/agencies.yml.
+
+A name the dictionary lacks stops a strict build (`UnknownAgency`). Otherwise it becomes a mention
+flagged `resolved=False`, its function guessed from the words of its core (…卫健局 → health) and
+its level from its prefix or the document's level (the `guess` section of the dictionary), so an
+unfamiliar document still builds and the build report lists the name with a line to paste.
+
+Which prefixes apply depends on the document (`Scope`): a prefix may be limited to some regions
+or levels (区 is 自治区 in a provincial document, a district in a city's), and in a document of a
+直辖市 (Beijing, Tianjin, Shanghai, Chongqing) 市 agencies are provincial-level.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import yaml
 
@@ -38,12 +49,26 @@ class Agency:
 
 @dataclass(frozen=True)
 class Mention:
-    """One agency as printed in the text: raw slice and its canonical agency."""
+    """One agency as printed in the text: raw slice and its canonical agency (guessed, when the
+    dictionary lacks the name: `resolved` is then False)."""
 
     raw: str
     start: int
     end: int
     agency: Agency
+    resolved: bool = True
+
+
+class Scope(NamedTuple):
+    """The document a list is read in: which prefixes apply and what level a bare name has."""
+
+    region: str
+    level: str = ""
+    municipal: bool = False      # a 直辖市's document: 市 is provincial-level
+
+
+def _scope(region) -> Scope:
+    return region if isinstance(region, Scope) else Scope(str(region))
 
 
 class UnknownAgency(ValueError):
@@ -84,9 +109,36 @@ class Dictionary:
         # How agency names end (局, 委, 办, 部门 …): a name the dictionary lacks still ends so.
         canonical = [c["zh"] for c in data["cores"]] + [f["zh"] for f in data["full_names"]] + ["成员单位"]
         self.endings = {n[-1] for n in canonical}
+        guess = data.get("guess") or {}
+        self.guess_functions = [(tuple(g["words"]), g["function"]) for g in guess.get("functions", [])]
+        self.guess_levels = [(tuple(g["starts"]), g["level"]) for g in guess.get("levels", [])]
+        self.municipalities = tuple(data.get("municipalities", ()))
 
-    def prefixes_for(self, region: str):
-        return [p for p in self.prefixes if "regions" not in p or region in p["regions"]]
+    def prefixes_for(self, region):
+        sc = _scope(region)
+        out = []
+        for p in self.prefixes:
+            if ("regions" in p and sc.region not in p["regions"]) or ("levels" in p and sc.level not in p["levels"]):
+                continue
+            if sc.municipal and p["level"] == "prefecture":
+                p = {**p, "level": "provincial"}
+            out.append(p)
+        return out
+
+    def guess(self, name: str, region, printed: dict | None, carried: dict | None) -> Agency:
+        """An agency for a name the dictionary lacks: function from its words; level from the
+        prefix it prints, else from how it starts (各区…), else from the prefix the list carries
+        or the document's default, else the document's level."""
+        function = next((f for words, f in self.guess_functions if any(w in name for w in words)), "unclassified")
+        level = printed["level"] if printed else ""
+        if not level:
+            level = next((lv for starts, lv in self.guess_levels if name.startswith(starts)), "")
+        if not level and carried:
+            level = carried["level"]
+        sc = _scope(region)
+        if level == "prefecture" and sc.municipal:
+            level = "provincial"
+        return Agency(name, "", function, level or sc.level or "unspecified")
 
     def resolve(self, name: str, region: str, inherited_prefix: dict | None, default_prefix: dict | None):
         """Agency for one cleaned item, and the prefix it carries (for the items after it)."""
@@ -119,7 +171,25 @@ class Dictionary:
 
 @lru_cache(maxsize=4)
 def load_dictionary(path: Path = DICTIONARY) -> Dictionary:
-    return Dictionary(yaml.safe_load(Path(path).read_text(encoding="utf-8")))
+    from analysis.config import read_yaml
+
+    return Dictionary(read_yaml(path)[1])
+
+
+@lru_cache(maxsize=1)
+def _traditional() -> dict[str, str]:
+    """Traditional → simplified, character for character (opencc's table; one-to-one entries only)."""
+    import opencc
+
+    table = {}
+    path = os.path.join(os.path.dirname(opencc.__file__), "dictionary", "TSCharacters.txt")
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            key, values = line.rstrip("\n").split("\t")
+            value = values.split()[0]
+            if len(key) == 1 and len(value) == 1 and key != value:
+                table[key] = value
+    return table
 
 
 def _items(text: str, offset: int, dictionary: Dictionary) -> list[tuple[int, int]]:
@@ -136,7 +206,7 @@ def _items(text: str, offset: int, dictionary: Dictionary) -> list[tuple[int, in
             depth += 1
         elif ch in ")）":
             depth = max(0, depth - 1)
-        elif depth == 0 and (ch in _SEPARATORS or (ch == "及" and squeeze(text[i + 1:i + 8]).startswith(_AND_BEFORE))):
+        elif depth == 0 and (ch in _SEPARATORS or _joins_items(ch, text, i)):
             spans.append((start, i))
             start = i + 1
     spans.append((start, len(text)))
@@ -151,9 +221,24 @@ def _items(text: str, offset: int, dictionary: Dictionary) -> list[tuple[int, in
     return out
 
 
+def _joins_items(ch: str, text: str, i: int) -> bool:
+    """及 or 和 before 各…/市… joins two names ("…财政局及各级卫生健康…", "…等有关部门和各区人民政府");
+    等 before 有关部门 or 相关部门 ends a name ("市疾控局等有关部门"). 和 inside a name (自然资源和规划局)
+    is followed by no prefix."""
+    after = squeeze(text[i + 1:i + 8])
+    if ch == "及":
+        return after.startswith(_AND_BEFORE)
+    if ch == "和":
+        return after.startswith("各")
+    return ch == "等" and after.startswith(("有关部门", "相关部门", "有关单位", "相关单位"))
+
+
 def fold(text: str) -> str:
-    """Each character NFKC-folded where that keeps it one character: （ reads as (, and offsets hold."""
-    return "".join(f if len(f := unicodedata.normalize("NFKC", ch)) == 1 else ch for ch in text)
+    """Each character NFKC-folded where that keeps it one character (（ reads as (, ﹪ as %) and
+    traditional characters read as simplified (負責 as 负责): one character for one, so offsets hold."""
+    t2s = _traditional()
+    return "".join(t2s.get(f, f) if len(f := unicodedata.normalize("NFKC", ch)) == 1 else t2s.get(ch, ch)
+                   for ch in text)
 
 
 def squeeze(raw: str) -> str:
@@ -166,9 +251,10 @@ def loose_pattern(text: str) -> re.Pattern:
     return re.compile(f"[{re.escape(SPACE)}]*".join(map(re.escape, squeeze(text))))
 
 
-def parse_list(text: str, start: int, end: int, region: str, default_prefix: str | None = None,
-               dictionary: Dictionary | None = None) -> list[Mention]:
-    """Mentions in text[start:end], a list of agency names with no role words."""
+def parse_list(text: str, start: int, end: int, region, default_prefix: str | None = None,
+               dictionary: Dictionary | None = None, lenient: bool = False) -> list[Mention]:
+    """Mentions in text[start:end], a list of agency names with no role words. A name the
+    dictionary lacks raises `UnknownAgency`, or with `lenient` becomes an unresolved mention."""
     d = dictionary or load_dictionary()
     default = next((p for p in d.prefixes_for(region) if p["zh"] == default_prefix), None)
     spans = _items(text[start:end], start, d)
@@ -188,8 +274,13 @@ def parse_list(text: str, start: int, end: int, region: str, default_prefix: str
     for (s, e), name in zip(spans, names):
         for piece_s, piece_e, piece in _pieces(text, s, e, name, region, d):
             agency, carried = _resolve_piece(piece, suffix, region, prefix, default, d)
-            if agency is None:
+            if agency is None and not lenient:
                 raise UnknownAgency(piece, piece_s)
+            if agency is None:
+                printed = next((p for p in d.prefixes_for(region) if piece.startswith(p["zh"])), None)
+                mentions.append(Mention(text[piece_s:piece_e], piece_s, piece_e,
+                                        d.guess(piece, region, printed, prefix or default), resolved=False))
+                continue
             if carried:
                 prefix = carried
             mentions.append(Mention(text[piece_s:piece_e], piece_s, piece_e, agency))

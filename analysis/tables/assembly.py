@@ -98,7 +98,7 @@ def _task_agencies(r: DocResult):
                "agency_id": f"{r.meta.region}:{ag.name_zh}", "raw": a.mention.raw, "char_start": a.mention.start,
                "char_end": a.mention.end, "role": a.role, "function": ag.function, "level": ag.level,
                "inherited": a.inherited, "source_unit_id": a.source_unit_id, "name_zh": ag.name_zh,
-               "name_en": ag.name_en}
+               "name_en": ag.name_en, "resolved": a.mention.resolved}
 
 
 def _agencies(task_agencies: list[dict]) -> list[dict]:

@@ -11,30 +11,49 @@ def build_report(results: list[DocResult], tables: dict[str, pd.DataFrame]) -> s
     units, ta = tables["units"], tables["task_agencies"]
     lines = []
     for r in results:
-        region = r.meta.region
-        u = units[units.region == region]
+        doc = r.meta.doc_id
+        u = units[units.doc_id == doc]
         kinds = u.kind.value_counts()
         tasks = u[u.kind == "task"].unit_id
-        with_agency = set(ta[ta.region == region].unit_id)
+        rows = ta[ta.doc_id == doc]
+        with_agency = set(rows.unit_id)
         missing = [t for t in tasks if t not in with_agency]
         counts = {
             "tasks": len(tasks),
-            "agency rows": int((ta.region == region).sum()),
-            "agencies": int((tables["agencies"].region == region).sum()),
-            "targets": int((tables["targets"].region == region).sum()),
-            "deadlines": int((tables["deadlines"].region == region).sum()),
-            "repairs": int((tables["repairs"].region == region).sum()),
+            "agency rows": len(rows),
+            "agencies": rows.agency_id.nunique(),
+            "targets": int((tables["targets"].doc_id == doc).sum()),
+            "deadlines": int((tables["deadlines"].doc_id == doc).sum()),
+            "repairs": int((tables["repairs"].doc_id == doc).sum()),
             "unaccounted chars": r.unaccounted,
         }
-        lines.append(f"{region} ({r.meta.region_zh}, {r.meta.year}): "
+        lines.append(f"{r.meta.region} ({r.meta.region_zh or r.meta.region}, {r.meta.year}): "
                      + ", ".join(f"{k} {v}" for k, v in counts.items()))
+        if r.layout_note:
+            lines.append(f"  layout: {r.layout_note}")
         lines.append("  units by kind: " + ", ".join(f"{k} {v}" for k, v in kinds.sort_index().items()))
         if missing:
             lines.append("  tasks naming no agency: " + ", ".join(missing))
-        if not r.meta.sha256 or r.meta.sha256 != r.sha256:
+        lines += _unresolved(rows)
+        if not r.meta.sha256:
+            lines.append(f"  note: no sha256 for {r.path.name} in the manifest; to pin this copy add  sha256: {r.sha256}")
+        elif r.meta.sha256 != r.sha256:
             lines.append(f"  note: {r.path.name} sha256 differs from the manifest (file changed since it was listed)")
     lines.append(topic_summary(tables["task_topics"]))
     return "\n".join(lines)
+
+
+def _unresolved(rows: pd.DataFrame) -> list[str]:
+    """Names the agency dictionary lacks, once each, with the line that would resolve them."""
+    if "resolved" not in rows or rows.resolved.all():
+        return []
+    out = ["  agencies not in the dictionary (read, function and level guessed; to resolve, paste under "
+           "full_names: in data/dictionaries/agencies.yml and check each guess):"]
+    for name, g in rows[~rows.resolved].groupby("name_zh", sort=True):
+        first = g.iloc[0]
+        out.append(f"    - {{zh: {name}, en: \"\", function: {first.function}, level: {first.level}}}"
+                   f"   # {len(g)} row(s), first {first.unit_id}")
+    return out
 
 
 def topic_summary(task_topics: pd.DataFrame) -> str:

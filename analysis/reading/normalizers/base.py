@@ -9,10 +9,12 @@ from dataclasses import dataclass, field
 from analysis.errors import SourceError, error_at
 from analysis.reading.agencies import (
     Mention,
+    Scope,
     UnknownAgency,
     agency_shaped,
     fold,
     has_sentence_marks,
+    load_dictionary,
     parse_list,
     reads_as_list,
     reads_as_prose,
@@ -53,12 +55,16 @@ class Normalized:
 class Document:
     """One raw document being cut into units; collects what the normalizer finds."""
 
-    def __init__(self, meta: DocumentMeta, path, text: str, agency_prefix: str | None):
+    def __init__(self, meta: DocumentMeta, path, text: str, agency_prefix: str | None, strict: bool = False):
         self.meta = meta
         self.path = path
         self.text = text
         self.region = meta.region
         self.agency_prefix = agency_prefix
+        # strict: a name the dictionary lacks stops the build; otherwise it is read, flagged unresolved
+        self.strict = strict
+        municipal = meta.level == "provincial" and meta.region_zh in load_dictionary().municipalities
+        self.scope = Scope(meta.region, meta.level, municipal)
         self.out = Normalized()
         self._kind_counts: Counter[str] = Counter()
         self._ids: set[str] = set()
@@ -93,7 +99,7 @@ class Document:
     # -- agencies -----------------------------------------------------------------------
     def mentions(self, start: int, end: int) -> list[Mention]:
         try:
-            return parse_list(self.text, start, end, self.region, self.agency_prefix)
+            return parse_list(self.text, start, end, self.scope, self.agency_prefix, lenient=not self.strict)
         except UnknownAgency as exc:
             raise self.error(exc.offset, f"unknown agency '{exc.name}': add it to data/dictionaries/agencies.yml") from None
 
@@ -101,12 +107,12 @@ class Document:
         """True when text[start:end] reads as a complete list of known agencies (remembered: the
         table families ask again of the same lines while they look for a row's cells)."""
         if (start, end) not in self._lists:
-            self._lists[start, end] = reads_as_list(self.text, start, end, self.region, self.agency_prefix)
+            self._lists[start, end] = reads_as_list(self.text, start, end, self.scope, self.agency_prefix)
         return self._lists[start, end]
 
     def is_agency_shaped(self, start: int, end: int) -> bool:
         """True when text[start:end] reads as agencies, known or not yet in the dictionary."""
-        return agency_shaped(self.text, start, end, self.region, self.agency_prefix)
+        return agency_shaped(self.text, start, end, self.scope, self.agency_prefix)
 
     def is_sentence(self, start: int, end: int) -> bool:
         """True when text[start:end] holds sentence punctuation, which no cell of names holds."""
@@ -114,7 +120,7 @@ class Document:
 
     def is_prose(self, start: int, end: int) -> bool:
         """True when text[start:end] is part of a sentence, not of a list of agencies."""
-        return reads_as_prose(self.text, start, end, self.region, self.agency_prefix)
+        return reads_as_prose(self.text, start, end, self.scope, self.agency_prefix)
 
     def assign(self, unit: Unit, mentions: list[Mention], role: str, inherited: bool = False,
                source_unit_id: str = "") -> None:
