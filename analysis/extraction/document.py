@@ -18,7 +18,7 @@ from analysis import RAW_DIR
 from analysis.errors import SourceError, error_at
 from analysis.extraction import deadlines as deadlines_mod
 from analysis.extraction import targets as targets_mod
-from analysis.reading import normalizers
+from analysis.reading import layouts, normalizers
 from analysis.reading import repairs as repairs_mod
 from analysis.reading.manifest import DocumentMeta
 from analysis.reading.normalizers.base import Document, Normalized
@@ -50,14 +50,18 @@ def process(meta: DocumentMeta, raw_dir: Path = RAW_DIR, timings: dict | None = 
     path = meta.raw_path(raw_dir)
     raw = read_raw(path)
     t1 = time.perf_counter()
-    doc = Document(meta, path, raw.text, meta.agency_prefix or None, strict)
-    normalizers.normalize(doc, meta.family, meta.params)
+    note = ""
+    if meta.family:
+        doc = Document(meta, path, raw.text, meta.agency_prefix or None, strict)
+        normalizers.normalize(doc, meta.family, meta.params)
+    else:
+        doc, note = layouts.read(meta, path, raw.text, strict)
     norm = doc.out
     norm.repairs.extend(repairs_mod.detect_generic(raw.text))
     norm.repairs.extend(repairs_mod.load_curated(meta.region, raw.text, path))
     norm.repairs.sort(key=lambda r: (r.char_start, r.char_end))
     t2 = time.perf_counter()
-    result = DocResult(meta, path, raw.text, raw.sha256, norm, encoding=raw.encoding)
+    result = DocResult(meta, path, raw.text, raw.sha256, norm, encoding=raw.encoding, layout_note=note)
     _check_tiling(result)
     measure(result)
     t3 = time.perf_counter()

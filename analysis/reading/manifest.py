@@ -1,4 +1,11 @@
-"""The document manifest (data/raw/documents.yml): provenance and metadata, edited by researchers."""
+"""The document manifest (data/raw/documents.yml): provenance and metadata, edited by researchers.
+
+Required in an entry: `file`, `region` (a slug), `year`, `level` (national, provincial, prefecture,
+county). Everything else is optional (`python -m analysis inspect FILE` proposes it): `doc_id`
+defaults to region-year; without `family` the build finds the layout itself
+(`analysis.reading.layouts`) and says which it chose. A region may have several documents (one
+per year, say): unit ids then start with the doc_id instead of the region.
+"""
 
 from __future__ import annotations
 
@@ -10,64 +17,70 @@ import yaml
 from analysis.errors import SourceError
 from analysis.reading import normalizers
 
-LEVELS = ("provincial", "prefecture")
+LEVELS = ("national", "provincial", "prefecture", "county")
+YEARS = (1949, 2100)
+_SLUG = __import__("re").compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
 @dataclass(frozen=True)
 class DocumentMeta:
     region: str
-    doc_id: str
     file: str
-    family: str
-    region_zh: str
-    region_en: str
     level: str
-    province: str
-    province_en: str
     year: int
-    title: str
-    title_en: str
-    issuer: str
-    issuer_en: str
-    doc_number: str
-    issued_on: str
-    published_on: str
-    source_note: str
+    doc_id: str = ""
+    family: str = ""               # empty: the build finds the layout
+    region_zh: str = ""
+    region_en: str = ""
+    province: str = ""
+    province_en: str = ""
+    title: str = ""
+    title_en: str = ""
+    issuer: str = ""
+    issuer_en: str = ""
+    doc_number: str = ""
+    issued_on: str = ""
+    published_on: str = ""
+    source_note: str = ""
     sha256: str = ""
     agency_prefix: str = ""
     params: object = None          # the family's Params, built from the entry's `params` mapping
     line: int | None = field(default=None, compare=False)   # where the entry starts in the manifest
+    unit_prefix: str = ""          # what unit ids start with: the region, or the doc_id when a region has several
 
     def raw_path(self, raw_dir: Path) -> Path:
         return Path(raw_dir) / self.file
 
+    @property
+    def id_prefix(self) -> str:
+        return self.unit_prefix or self.region
 
-_OPTIONAL = ("sha256", "agency_prefix", "params", "line")
-_REQUIRED = [f.name for f in fields(DocumentMeta) if f.name not in _OPTIONAL]
+
+_REQUIRED = ("file", "region", "year", "level")
+_DERIVED = ("params", "line", "unit_prefix")
 
 
 def load_manifest(path: Path) -> list[DocumentMeta]:
+    from analysis.config import read_yaml
+
     path = Path(path)
     if not path.exists():
         raise SourceError(path, "manifest not found")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        raise SourceError(path, f"manifest is not valid YAML ({getattr(exc, 'problem', exc)})", line) from None
-    entries = (data or {}).get("documents") if isinstance(data, dict) else None
+    text, data = read_yaml(path)
+    entries = data.get("documents") if isinstance(data, dict) else None
     if not entries:
         raise SourceError(path, "manifest lists no documents (expected a 'documents:' list)")
-    lines = _entry_lines(path)
+    if not isinstance(entries, list):
+        raise SourceError(path, "'documents' must be a list of entries (each starting with '- ')")
+    lines = _entry_lines(text)
     docs = [_entry(path, i, e, lines[i - 1] if i <= len(lines) else None) for i, e in enumerate(entries, 1)]
     _reject_duplicates(path, docs)
-    return docs
+    return _with_unit_prefixes(docs)
 
 
-def _entry_lines(path: Path) -> list[int]:
+def _entry_lines(text: str) -> list[int]:
     """1-based line where each entry of the documents list starts."""
-    node = yaml.compose(path.read_text(encoding="utf-8"))
+    node = yaml.compose(text)
     for key, value in getattr(node, "value", []):
         if getattr(key, "value", None) == "documents" and isinstance(value, yaml.SequenceNode):
             return [item.start_mark.line + 1 for item in value.value]
@@ -77,43 +90,70 @@ def _entry_lines(path: Path) -> list[int]:
 def _entry(path: Path, index: int, entry, line: int | None) -> DocumentMeta:
     if not isinstance(entry, dict):
         raise SourceError(path, f"document entry {index} is not a mapping", line)
-    name = entry.get("doc_id", "?")
+    name = entry.get("doc_id") or entry.get("file") or f"entry {index}"
     if "normalizer" in entry and "family" not in entry:
         raise SourceError(path, f"document {name}: 'normalizer' is now 'family' with 'params' "
                                 "(see docs/adding-a-document.md)", line)
-    missing = [k for k in _REQUIRED if k not in entry]
+    missing = [k for k in _REQUIRED if entry.get(k) in (None, "")]
     if missing:
-        raise SourceError(path, f"document entry {index} ({name}) lacks {', '.join(missing)}", line)
-    known = {f.name for f in fields(DocumentMeta)} - {"params", "line"}
+        raise SourceError(path, f"document {name} lacks {', '.join(missing)} (required: {', '.join(_REQUIRED)})", line)
+    known = {f.name for f in fields(DocumentMeta)} - set(_DERIVED)
     unknown = sorted(set(entry) - known - {"params"})
     if unknown:
         raise SourceError(path, f"document {name}: unknown field(s) {', '.join(unknown)}", line)
-    values = {k: ("" if entry[k] is None else entry[k]) for k in known if k in entry}
-    values = {k: (v if k == "year" else str(v)) for k, v in values.items()}
+    values = {}
+    for k in known:
+        if k not in entry or entry[k] is None:
+            continue
+        v = entry[k]
+        if k == "year":
+            if isinstance(v, bool) or not isinstance(v, int) or not YEARS[0] <= v <= YEARS[1]:
+                raise SourceError(path, f"document {name}: year must be a whole number from {YEARS[0]} to "
+                                        f"{YEARS[1]}, not {v!r}"[:200], line)
+        elif isinstance(v, (dict, list, bool)):
+            raise SourceError(path, f"document {name}: {k} must be text, not {type(v).__name__}", line)
+        else:
+            v = str(v)                      # dates and numbers YAML reads as such are kept as printed
+        values[k] = v
     if values["level"] not in LEVELS:
-        raise SourceError(path, f"document {name}: level must be one of {LEVELS}", line)
-    try:
-        values["year"] = int(values["year"])
-    except (TypeError, ValueError):
-        raise SourceError(path, f"document {name}: year must be a number", line) from None
-    if values["family"] not in normalizers.FAMILIES:
-        raise SourceError(path, f"document {name}: unknown family '{values['family']}' "
-                                f"(known: {', '.join(normalizers.FAMILIES)})", line)
+        raise SourceError(path, f"document {name}: level must be one of {', '.join(LEVELS)}, not '{values['level']}'",
+                          line)
+    if not _SLUG.match(values["region"]):
+        raise SourceError(path, f"document {name}: region must be a slug of lower-case letters, digits, - or _ "
+                                f"(e.g. guangdong), not '{values['region']}'", line)
+    values.setdefault("doc_id", f"{values['region']}-{values['year']}")
+    family = values.get("family", "")
+    if family and family not in normalizers.FAMILIES:
+        raise SourceError(path, f"document {name}: unknown family '{family}' "
+                                f"(known: {', '.join(normalizers.FAMILIES)}; or leave it out to detect the layout)", line)
     raw_params = entry.get("params") or {}
     if not isinstance(raw_params, dict):
         raise SourceError(path, f"document {name}: params must be a mapping", line)
-    try:
-        values["params"] = normalizers.make_params(values["family"], raw_params)
-    except ValueError as exc:
-        raise SourceError(path, f"document {name}: {exc}", line) from None
+    if raw_params and not family:
+        raise SourceError(path, f"document {name}: params given without a family", line)
+    if family:
+        try:
+            values["params"] = normalizers.make_params(family, raw_params)
+        except (ValueError, TypeError) as exc:
+            raise SourceError(path, f"document {name}: {exc}", line) from None
     return DocumentMeta(**values, line=line)
 
 
 def _reject_duplicates(path: Path, docs: list[DocumentMeta]) -> None:
-    for key in ("doc_id", "file", "region"):
+    for key in ("doc_id", "file"):
         seen: dict[str, DocumentMeta] = {}
         for d in docs:
             value = getattr(d, key)
             if value in seen:
                 raise SourceError(path, f"documents {seen[value].doc_id} and {d.doc_id} share {key} '{value}'", d.line)
             seen[value] = d
+
+
+def _with_unit_prefixes(docs: list[DocumentMeta]) -> list[DocumentMeta]:
+    """Unit ids start with the region (yancheng:12); where a region has several documents, with
+    the doc_id (qinghai-2021:(三)), so that every id stays unique and stable."""
+    from collections import Counter
+    from dataclasses import replace
+
+    per_region = Counter(d.region for d in docs)
+    return [replace(d, unit_prefix=d.doc_id) if per_region[d.region] > 1 else d for d in docs]

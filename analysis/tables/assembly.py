@@ -55,9 +55,9 @@ COLUMNS = {
     "units": ["unit_id", "region", "doc_id", "kind", "no", "parent_id", "body_id", "char_start", "char_end",
               "line_start", "line_end", "text", "text_clean"],
     "task_agencies": ["unit_id", "region", "doc_id", "agency_id", "raw", "char_start", "char_end", "role",
-                      "function", "level", "inherited", "source_unit_id", "name_zh", "name_en"],
+                      "function", "level", "inherited", "source_unit_id", "name_zh", "name_en", "resolved"],
     "agencies": ["agency_id", "region", "name_zh", "name_en", "function", "level", "aliases", "n_tasks",
-                 "n_lead"],
+                 "n_lead", "resolved"],
     "targets": ["target_id", "unit_id", "region", "doc_id", "span", "char_start", "char_end", "metric",
                 "metric_id", "value", "value_max", "unit", "comparator", "deadline", "deadline_raw",
                 "baseline"],
@@ -107,7 +107,7 @@ def _agencies(task_agencies: list[dict]) -> list[dict]:
         entry = by_id.setdefault(row["agency_id"], {
             "agency_id": row["agency_id"], "region": row["region"], "name_zh": row["name_zh"],
             "name_en": row["name_en"], "function": row["function"], "level": row["level"],
-            "aliases": set(), "tasks": set(), "lead": set()})
+            "resolved": row["resolved"], "aliases": set(), "tasks": set(), "lead": set()})
         entry["aliases"].add("".join(row["raw"].split()))
         entry["tasks"].add(row["unit_id"])
         if row["role"] == "lead":
@@ -116,7 +116,7 @@ def _agencies(task_agencies: list[dict]) -> list[dict]:
     for e in sorted(by_id.values(), key=lambda e: e["agency_id"]):
         out.append({**{k: e[k] for k in ("agency_id", "region", "name_zh", "name_en", "function", "level")},
                     "aliases": "|".join(sorted(e["aliases"] - {e["name_zh"]})),
-                    "n_tasks": len(e["tasks"]), "n_lead": len(e["lead"])})
+                    "n_tasks": len(e["tasks"]), "n_lead": len(e["lead"]), "resolved": e["resolved"]})
     return out
 
 
@@ -125,7 +125,7 @@ def _targets(r: DocResult):
     for unit_id, targets in r.targets.items():
         for t in targets:
             n += 1
-            yield {"target_id": f"{r.meta.region}:t{n}", "unit_id": unit_id, "region": r.meta.region,
+            yield {"target_id": f"{r.meta.id_prefix}:t{n}", "unit_id": unit_id, "region": r.meta.region,
                    "doc_id": r.meta.doc_id, "span": t.span, "char_start": t.start, "char_end": t.end,
                    "metric": t.metric, "metric_id": metrics.metric_id(t.metric, t.unit), "value": t.value,
                    "value_max": t.value_max, "unit": t.unit, "comparator": t.comparator,

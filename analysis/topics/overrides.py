@@ -45,9 +45,12 @@ def load(path: Path, codebook: Codebook, coded_units: set[str]) -> list[Override
     if [c.strip() for c in rows[0]] != HEADER:
         raise SourceError(path, f"header must be {','.join(HEADER)}", 1)
     out, primaries, seen = [], {}, set()
+    documents = {u.split(":", 1)[0] for u in coded_units}
     for line, row in enumerate(rows[1:], start=2):
         if not any(c.strip() for c in row):
             continue
+        if row and row[0].strip().split(":", 1)[0] not in documents:
+            continue        # a document this build does not hold (a manifest of other documents): not a typo
         o = _parse(path, line, row, codebook, coded_units)
         if (o.unit_id, o.topic) in seen:
             raise SourceError(path, f"{o.unit_id} / {o.topic} overridden twice", line)

@@ -12,7 +12,7 @@ import dataclasses
 import importlib
 import re
 
-FAMILIES = ("paragraphs", "annex_columns", "annex_marked")
+FAMILIES = ("paragraphs", "annex_columns", "annex_marked", "task_list")
 # A heading or task marker broken by a line break: split inside its brackets ("(" / "一)…",
 # "(二" / "十四)…"), before its period ("103" / ".围绕…") or alone on its line ("103." / "围绕…").
 # No family can tell where the marker's text begins, and a task could be silently joined to the
@@ -55,7 +55,9 @@ def make_params(family: str, raw: dict):
 
 
 def normalize(doc, family: str, params) -> None:
-    if m := SPLIT_MARKER.search(doc.text):
+    # the tuned families cannot tell where a split marker's text begins; task_list reads a marker
+    # standing alone on its line as the start of the paragraph below it
+    if family != "task_list" and (m := SPLIT_MARKER.search(doc.text)):
         raise doc.error(m.start(), f"a heading or task marker is broken across lines ('{''.join(m.group(0).split())}'):"
                                    " join it to its text")
     module(family).normalize(doc, params)

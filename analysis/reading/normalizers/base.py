@@ -60,6 +60,7 @@ class Document:
         self.path = path
         self.text = text
         self.region = meta.region
+        self.id_prefix = meta.id_prefix          # unit ids: region, or doc_id when a region has several documents
         self.agency_prefix = agency_prefix
         # strict: a name the dictionary lacks stops the build; otherwise it is read, flagged unresolved
         self.strict = strict
@@ -85,7 +86,7 @@ class Document:
         if key is None:
             self._kind_counts[kind] += 1
             key = f"{kind}-{self._kind_counts[kind]}"
-        unit_id = f"{self.region}:{key}"
+        unit_id = f"{self.id_prefix}:{key}"
         if unit_id in self._ids:
             raise self.error(start, f"two units would share the id {unit_id}: numbering repeats")
         self._ids.add(unit_id)
@@ -168,7 +169,7 @@ def next_number(doc: Document, found: list[tuple[int, int]], value: int, offset:
 
 
 _METADATA = re.compile(
-    r"^(当前位置|发布时间|发布日期|来源|浏览次数|阅读次数|作者|无障碍阅读|>|[(（]此件公开发布[)）]|"
+    r"^(当前位置|您当前的位置|您的位置|首页|发布时间|发布日期|来源|浏览次数|阅读次数|作者|无障碍阅读|>|[(（]此件公开发布[)）]|"
     r"\d{4}[-/]\d{1,2}[-/]\d{1,2}|\d{7,8}$|\d{4}年\d{1,2}月\d{1,2}日$|.{0,6}[〔\[]\d{4}[〕\]]\d+号$)")
 _NOTICE = re.compile(r"([:：]$|印发给你们|请认真|现印发|现将)")
 
@@ -188,10 +189,6 @@ def front_matter(doc: Document, lines: list[Line]) -> None:
         doc.unit(kind, line.start, line.end)
 
 
-_JOINT_TAIL = re.compile(r"(按职责分工负责|分别负责|共同负责)$")
-_LEAD_SUPPORT = re.compile(r"^(?P<lead>.*?)(?<!分别)(?<!分工)负责[,，、;；]?(?P<support>.*?)配合$")
-
-
 def compact(text: str, start: int, end: int) -> tuple[str, list[int]]:
     """text[start:end] as rules read it, whitespace dropped and width folded (a line may break
     anywhere, （ may be printed for (), with the raw offset of each character kept."""
@@ -208,27 +205,18 @@ def raw_span(offsets: list[int], start: int, end: int) -> tuple[int, int]:
 
 
 def assign_parenthesis(doc: Document, unit, start: int, end: int) -> None:
-    """Roles from a closing parenthesis's text[start:end] (without the brackets):
+    """Roles from a closing parenthesis's text[start:end] (without the brackets), read by the
+    responsibility grammar (data/dictionaries/responsibility.yml):
 
     "A负责,B、C配合"      A lead, B and C support (several names before 负责 share it: joint)
     "A、B分别负责"         all joint; likewise 按职责分工负责 and 共同负责
     "A负责"                A lead (joint when several names share it)
+    "A负责,2017年6月底前完成"   A lead; the time bound is the task's deadline
     """
-    inner, offsets = compact(doc.text, start, end)
+    from analysis.reading import responsibility
 
-    def names(a: int, b: int) -> list:
-        return doc.mentions(*raw_span(offsets, a, b)) if b > a else []
-
-    if m := _LEAD_SUPPORT.match(inner):
-        leads = names(m.start("lead"), m.end("lead"))
-        doc.assign(unit, leads, "lead" if len(leads) == 1 else "joint")
-        doc.assign(unit, names(m.start("support"), m.end("support")), "support")
-    elif m := _JOINT_TAIL.search(inner):
-        doc.assign(unit, names(0, m.start()), "joint")
-    elif inner.endswith("负责"):
-        leads = names(0, len(inner) - 2)
-        doc.assign(unit, leads, "lead" if len(leads) == 1 else "joint")
-    else:
+    state = doc.__dict__.setdefault("_responsibility", responsibility.Reading())
+    if not responsibility.read(doc, unit, start, end, state):
         raise doc.error(start, "responsibility parenthesis names no role (负责/配合)")
 
 

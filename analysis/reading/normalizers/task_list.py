@@ -1,0 +1,291 @@
+"""Family `task_list`: any numbered list of tasks, for documents in no tuned layout.
+
+The layout is found, not configured. Markers at a line's start, by rank:
+
+    一、  part            (一)  section          1. 1、 1．  item
+    (1)  sub-item         ①    circled item
+
+The task level is the marker kind whose paragraphs state responsibility (a parenthesis or label
+lines read by `analysis.reading.responsibility`) most consistently: the kind with the highest
+(paragraphs stating it)² / (paragraphs of the kind). With no responsibility stated anywhere, the
+kind with the most paragraphs. Markers above the task level are headings; a paragraph of a lower
+kind is part of the task before it. Numbering may restart in each part or run on; a task's id is
+its number, or its part's number and its own when numbers repeat ("二、3").
+
+Around the tasks: the lines before the first marker are front matter (page furniture, title,
+文号, notice, preamble); unnumbered paragraphs under a heading are preamble, goals (a part whose
+title names 目标) or safeguards (a part such as 保障措施 or 工作要求, whose paragraphs state no
+responsibility); short lines after the last task's closing sentence (signatures, dates, page
+furniture) are metadata or boilerplate. Notes that declare a convention ("以上任务只列牵头部门")
+are read wherever they stand. Nothing is refused for being unfamiliar: a task stating no agency is
+listed by the build report.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from analysis.reading import responsibility
+from analysis.reading.normalizers.base import Document, compact, front_matter
+
+RANKS = ("part", "section", "item", "sub", "circled")
+MARKERS = {
+    "part": re.compile(r"^([一二三四五六七八九十百]+)[、.．]"),
+    "section": re.compile(r"^[(（]([一二三四五六七八九十百]+)[)）]"),
+    "item": re.compile(r"^(\d{1,3})(?:[.．、](?!\d)|\s)"),
+    "sub": re.compile(r"^[(（](\d{1,3})[)）]"),
+    "circled": re.compile(r"^([①-⑳])"),
+}
+CLOSING_WORDS = ("保障措施", "工作要求", "组织实施", "组织保障", "工作保障", "有关要求", "保障机制")
+GOAL_WORDS = ("目标",)
+_FURNITURE = re.compile(r"(打印|关闭|字体|分享|扫一扫|相关链接|版权所有|主办|承办|网站|ICP|备案|联系我们|返回|"
+                        r"上一篇|下一篇|【|】|浏览|访问量|责任编辑|来源[:：]|发布(时间|日期)|附件下载|\d{4}[-/]\d)")
+_CLOSED = ("。", ")", "）", "！", "；", ";")
+
+
+@dataclass(frozen=True)
+class Params:
+    """No parameters: the layout is read from the document."""
+
+
+@dataclass
+class _Block:
+    kind: str                 # a marker kind, or "" for lines before any marker
+    number: str               # the marker's numeral as printed ("3", "三", "①")
+    lines: list
+    states_roles: bool = False
+
+
+def _marker(text: str) -> tuple[str, str] | None:
+    for kind in RANKS:
+        if m := MARKERS[kind].match(text):
+            return kind, m.group(1)
+    return None
+
+
+def _states_roles(doc: Document, block: _Block, g) -> bool:
+    start, end = block.lines[0].start, block.lines[-1].end
+    text, _ = compact(doc.text, start, end)
+    if any(g.label_at_start(compact(doc.text, ln.start, ln.end)[0]) for ln in block.lines):
+        return True
+    return any(responsibility.is_statement(doc, s, e, last=(s, e) == spans[-1])
+               for spans in [_parentheses(doc, start, end)] for s, e in spans) or bool(g.convention(text))
+
+
+def _parentheses(doc: Document, start: int, end: int) -> list[tuple[int, int]]:
+    """Inner spans of the top-level parentheses in text[start:end]."""
+    out, depth, open_at = [], 0, 0
+    for i in range(start, end):
+        ch = doc.text[i]
+        if ch in "(（":
+            if depth == 0:
+                open_at = i + 1
+            depth += 1
+        elif ch in ")）" and depth:
+            depth -= 1
+            if depth == 0:
+                out.append((open_at, i))
+    return out
+
+
+def normalize(doc: Document, p: Params) -> None:
+    g = responsibility.load_grammar()
+    lines = doc.lines()
+    if not lines:
+        raise doc.error(0, "the document has no text")
+    blocks: list[_Block] = []
+    for line in lines:
+        mark = _marker(line.text)
+        if mark and not (blocks and _is_reference(line.text)):
+            blocks.append(_Block(mark[0], mark[1], [line]))
+        elif blocks:
+            blocks[-1].lines.append(line)
+        else:
+            blocks.append(_Block("", "", [line]))
+    for b in blocks:
+        if b.kind:
+            b.states_roles = _states_roles(doc, b, g)
+    task_kind = _task_kind(blocks)
+    if task_kind is None:
+        raise doc.error(lines[0].start, "no numbered paragraphs (一、 (一) 1. (1) ①): not a task list")
+    _Cutter(doc, g, task_kind, blocks).cut()
+
+
+def _is_reference(text: str) -> bool:
+    """A wrapped line that starts with a number but continues a sentence ("10个县…", "2021年…")."""
+    return bool(re.match(r"^\d+(年|月|日|个|家|所|人|名|万|亿|%|％|张|项|次|岁|天)", text))
+
+
+def _task_kind(blocks: list[_Block]) -> str | None:
+    kinds = [k for k in RANKS if any(b.kind == k for b in blocks)]
+    if not kinds:
+        return None
+    scores = {}
+    for k in kinds:
+        of_kind = [b for b in blocks if b.kind == k]
+        stating = sum(b.states_roles for b in of_kind)
+        scores[k] = stating * stating / len(of_kind)
+    if any(scores.values()):
+        return max(kinds, key=lambda k: (scores[k], RANKS.index(k)))
+    # nothing states responsibility: the kind with the most paragraphs, the higher on a tie
+    return max(kinds, key=lambda k: (sum(b.kind == k for b in blocks), -RANKS.index(k)))
+
+
+class _Cutter:
+    def __init__(self, doc: Document, g, task_kind: str, blocks: list[_Block]):
+        self.doc, self.g, self.task_kind, self.blocks = doc, g, task_kind, blocks
+        self.rank = RANKS.index(task_kind)
+        self.state = responsibility.Reading()
+        self.headings: dict[str, object] = {}      # kind -> open heading unit
+        self.titles: dict[str, str] = {}           # kind -> its title
+        self.part_title = ""
+        numbers = [b.number for b in blocks if b.kind == task_kind]
+        self.repeats = len(numbers) != len(set(numbers))
+
+    def cut(self) -> None:
+        merged = self._merge_lower()
+        last_task = max((i for i, b in enumerate(merged) if b.kind == self.task_kind), default=-1)
+        for i, b in enumerate(merged):
+            if b.kind == "":
+                front_matter(self.doc, b.lines)
+            elif RANKS.index(b.kind) < self.rank:
+                self._heading(b)
+            else:
+                tail = self._tail(b) if i == last_task or i == len(merged) - 1 else []
+                body = b.lines[:len(b.lines) - len(tail)]
+                self._task(_Block(b.kind, b.number, body, b.states_roles))
+                self._trailer(tail)
+
+    def _merge_lower(self) -> list[_Block]:
+        """Paragraphs of a lower kind than tasks join the block before them."""
+        out: list[_Block] = []
+        for b in self.blocks:
+            if b.kind and RANKS.index(b.kind) > self.rank and out:
+                out[-1].lines.extend(b.lines)
+                out[-1].states_roles = out[-1].states_roles or b.states_roles
+            else:
+                out.append(b)
+        return out
+
+    # -- headings and what hangs under them -----------------------------------------------
+    def _heading(self, b: _Block) -> None:
+        title = b.lines[0]
+        rank = RANKS.index(b.kind)
+        parent = self._parent(rank)
+        key = self._key(b.kind, b.number, parent)
+        unit = self.doc.unit("heading", title.start, title.end, no=_printed(b.kind, b.number),
+                             parent_id=parent.unit_id if parent else "", key=key)
+        self.headings = {k: u for k, u in self.headings.items() if RANKS.index(k) < rank}
+        self.headings[b.kind] = unit
+        self.titles = {k: t for k, t in self.titles.items() if RANKS.index(k) < rank}
+        self.titles[b.kind] = title.text
+        self.part_title = self.titles[min(self.titles, key=RANKS.index)]   # the highest open heading
+        rest = b.lines[1:]
+        tail = self._tail(b) if b is self.blocks[-1] else []
+        rest = rest[:len(rest) - len(tail)]
+        for line in rest:
+            self._loose(line, unit)
+        self._trailer(tail)
+
+    def _loose(self, line, parent) -> None:
+        """An unnumbered paragraph under a heading: a note, a goal, a safeguard or a preamble."""
+        text = compact(self.doc.text, line.start, line.end)[0]
+        if kind := self.g.convention(text):
+            self.state.convention = kind
+            self.doc.unit("note", line.start, line.end, parent_id=parent.unit_id)
+            return
+        if any(w in self.part_title for w in CLOSING_WORDS):
+            kind = "safeguard"
+        elif any(w in self.part_title for w in GOAL_WORDS):
+            kind = "goal"
+        else:
+            kind = "preamble"
+        self.doc.unit(kind, line.start, line.end, parent_id=parent.unit_id)
+
+    # -- tasks -----------------------------------------------------------------------------
+    def _task(self, b: _Block) -> None:
+        rank = RANKS.index(b.kind)
+        parent = self._parent(rank)
+        start, end = b.lines[0].start, b.lines[-1].end
+        if not b.states_roles and any(w in self.part_title for w in CLOSING_WORDS):
+            self.doc.unit("safeguard", start, end, no=_printed(b.kind, b.number),
+                          parent_id=parent.unit_id if parent else "")
+            return
+        key = self._key(b.kind, b.number, parent)
+        unit = self.doc.unit("task", start, end, no=_printed(b.kind, b.number),
+                             parent_id=parent.unit_id if parent else "", key=key)
+        before = len(self.doc.out.agencies)
+        for line in b.lines:                                 # label lines: 牵头单位: X
+            text = compact(self.doc.text, line.start, line.end)[0]
+            if self.g.label_at_start(text):
+                responsibility.read(self.doc, unit, line.start, line.end, self.state)
+        spans = _parentheses(self.doc, start, end)
+        for s, e in spans:
+            if responsibility.is_statement(self.doc, s, e, last=(s, e) == spans[-1]):
+                responsibility.read(self.doc, unit, s, e, self.state)
+        # a scope note standing in the paragraph, outside any parenthesis
+        outside, _ = compact(self.doc.text, start, end)
+        if (kind := self.g.convention(outside)) and not self.state.convention:
+            self.state.convention = kind
+        _dedupe(self.doc, before)
+        if len(self.doc.out.agencies) == before:
+            self.doc.out.no_agency.append(unit.unit_id)
+
+    def _parent(self, rank: int):
+        above = [u for k, u in self.headings.items() if RANKS.index(k) < rank]
+        return above[-1] if above else None
+
+    def _key(self, kind: str, number: str, parent) -> str:
+        printed = _printed(kind, number)
+        key = number if kind == "item" else printed
+        if kind == self.task_kind and self.repeats and parent is not None:
+            key = f"{parent.no}{key}"
+        base, n = key, 1
+        while f"{self.doc.id_prefix}:{key}" in self.doc._ids:
+            n += 1
+            key = f"{base}#{n}"
+        return key
+
+    # -- after the last task ---------------------------------------------------------------
+    def _tail(self, b: _Block) -> list:
+        """Short lines after the block's last closed sentence: signatures, dates, page furniture."""
+        lines = b.lines
+        cut = len(lines)
+        for i in range(len(lines) - 1, 0, -1):
+            t = lines[i].text
+            if len(t) <= 40 and not re.search(r"[。；;]", t) or _FURNITURE.search(t) and len(t) <= 80:
+                cut = i
+            else:
+                break
+        if cut < len(lines) and not lines[cut - 1].text.endswith(_CLOSED):
+            return []                        # the paragraph had not closed: a wrapped line, not a tail
+        return lines[cut:]
+
+    def _trailer(self, lines) -> None:
+        for line in lines:
+            t = line.text
+            if t.startswith("附件"):
+                kind = "attachment"
+            elif _FURNITURE.search(t):
+                kind = "boilerplate"
+            else:
+                kind = "metadata"
+            self.doc.unit(kind, line.start, line.end)
+
+
+def _printed(kind: str, number: str) -> str:
+    return {"part": f"{number}、", "section": f"({number})", "item": f"{number}.", "sub": f"({number})"}.get(kind, number)
+
+
+def _dedupe(doc: Document, since: int) -> None:
+    """One row per (agency, role) in a task: a name repeated in a sub-item's parenthesis is one duty."""
+    rows = doc.out.agencies
+    seen, kept = set(), []
+    for row in rows[since:]:
+        key = (row.mention.agency.name_zh, row.role)
+        if key not in seen:
+            seen.add(key)
+            kept.append(row)
+    rows[since:] = kept
+

@@ -1,0 +1,196 @@
+"""Who is responsible, as documents say it: one grammar (data/dictionaries/responsibility.yml).
+
+A responsibility statement is a parenthesis ("(省卫生计生委负责,2017年6月底前完成)", "(X牵头, Y配合)",
+"(责任单位: A、B)", "(牵头单位: X; 配合单位: Y)") or a label line after a task ("牵头单位: X"). It is
+cut into clauses at commas and semicolons; each clause is one of:
+
+    names + role word     "X、Y共同牵头" joint, "X牵头" lead, "Y配合" support, "X负责" lead
+                          (several names sharing a lead word: joint; under a first-listed
+                          convention the first leads and the rest support)
+    label + names         "牵头单位: X" lead, "配合单位: Y" support, "责任单位: A、B" joint
+                          (or first-listed), "完成时限: …" a time bound
+    a convention          "排在第一位的为牵头部门" (first listed leads, from here on),
+                          "只列牵头部门" (a single list is the lead)
+    a time bound or note  "2017年6月底前完成", "下同": left to the deadline reader
+    bare names            "(省卫健委、省财政厅)": read by the convention in force
+
+`read` assigns the roles to a unit through the `Document` (whose agency reading never blocks an
+unfamiliar name unless the build is strict) and returns how many agencies it assigned.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from analysis import DATA_DIR
+
+GRAMMAR_FILE = DATA_DIR / "dictionaries" / "responsibility.yml"
+_CLAUSE_BREAK = "，,；;。"
+
+
+@dataclass(frozen=True)
+class Grammar:
+    roles: tuple[tuple[str, str], ...]        # (phrase, role), longest first
+    several_leads: str
+    labels: tuple[tuple[str, str], ...]       # (label, kind), longest first
+    label_separators: str
+    first_listed: tuple[str, ...]
+    lead_only: tuple[str, ...]
+    time_words: tuple[str, ...]
+
+    def role_at_end(self, clause: str) -> tuple[str, str] | None:
+        return next(((p, r) for p, r in self.roles if clause.endswith(p) and len(clause) > len(p)), None)
+
+    def label_at_start(self, clause: str) -> tuple[str, str, int] | None:
+        """(label, kind, where its names start) when the clause opens with a label."""
+        for label, kind in self.labels:
+            if clause.startswith(label):
+                rest = len(label)
+                if rest < len(clause) and clause[rest] in self.label_separators:
+                    return label, kind, rest + 1
+                if kind != "lead" or label != "牵头":     # a bare 牵头 needs its colon
+                    if rest < len(clause) and clause[rest] in "为是":
+                        return label, kind, rest + 1
+        return None
+
+    def convention(self, text: str) -> str | None:
+        if any(w in text for w in self.first_listed):
+            return "first_listed"
+        if any(w in text for w in self.lead_only):
+            return "lead_only"
+        return None
+
+    def mentions_role(self, text: str) -> bool:
+        return any(p in text for p, _ in self.roles) or any(label in text for label, _ in self.labels
+                                                              if label != "牵头")
+
+
+@lru_cache(maxsize=2)
+def load_grammar(path: Path = GRAMMAR_FILE) -> Grammar:
+    from analysis.config import read_yaml
+    from analysis.errors import SourceError
+
+    _, data = read_yaml(path)
+    try:
+        roles = [(p, role) for role, phrases in data["roles"].items() for p in phrases]
+        labels = [(label, kind) for kind, names in data["labels"].items() for label in names]
+        conventions = data["conventions"]
+        return Grammar(tuple(sorted(roles, key=lambda x: -len(x[0]))), data.get("several_leads", "joint"),
+                       tuple(sorted(labels, key=lambda x: -len(x[0]))), data.get("label_separators", ":："),
+                       tuple(conventions.get("first_listed", ())), tuple(conventions.get("lead_only", ())),
+                       tuple(data.get("time_words", ())))
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise SourceError(path, f"responsibility grammar lacks or misshapes {exc}: expected roles, labels, "
+                                "conventions mappings") from None
+
+
+@dataclass
+class Reading:
+    """What a document has declared so far: a convention applies to every later statement."""
+
+    convention: str = ""        # "" | first_listed | lead_only
+    notes: list[str] = field(default_factory=list)
+
+
+_NAMES_START = re.compile(r"^(由|请|各由)")
+
+
+def clauses(compact: str) -> list[tuple[int, int]]:
+    """Spans of the clauses of a statement (compact text), cut at commas and semicolons outside
+    brackets."""
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(compact):
+        if ch in "(（":
+            depth += 1
+        elif ch in ")）":
+            depth = max(0, depth - 1)
+        elif depth == 0 and ch in _CLAUSE_BREAK:
+            out.append((start, i))
+            start = i + 1
+    out.append((start, len(compact)))
+    return [(s, e) for s, e in out if e > s]
+
+
+def is_statement(doc, start: int, end: int, last: bool) -> bool:
+    """True when text[start:end] (a parenthesis's inside) states responsibility: it names a role,
+    a label or a convention, or it is the unit's closing parenthesis and reads as agencies."""
+    from analysis.reading.normalizers.base import compact
+
+    g = load_grammar()
+    text, _ = compact(doc.text, start, end)
+    if not text or len(text) > 400:
+        return False
+    if g.convention(text) or g.mentions_role(text):
+        return True
+    return last and doc.is_agency_shaped(start, end)
+
+
+def read(doc, unit, start: int, end: int, state: Reading) -> int:
+    """Assign the roles text[start:end] states to `unit`; the number of agencies assigned."""
+    from analysis.reading.normalizers.base import compact, raw_span
+
+    g = load_grammar()
+    text, offsets = compact(doc.text, start, end)
+    found: list[tuple[list, str]] = []      # (mentions, role; "" for bare names)
+    pending: list = []                       # bare names waiting for a role word: "A，B按职责分工负责"
+    for s, e in clauses(text):
+        clause = text[s:e]
+        if kind := g.convention(clause):
+            state.convention = kind
+            state.notes.append(clause)
+            continue
+        if m := _NAMES_START.match(clause):
+            s += m.end()
+            clause = text[s:e]
+        label = g.label_at_start(clause)
+        if label and label[1] == "deadline":
+            continue
+        if label:
+            _flush(found, pending)
+            role = {"lead": "lead", "support": "support", "listed": ""}[label[1]]
+            found.append((_names(doc, offsets, s + label[2], e), role))
+            continue
+        if role := g.role_at_end(clause):
+            phrase, kind = role
+            names = pending + _names(doc, offsets, s, e - len(phrase))
+            pending = []
+            found.append((names, kind if kind != "lead" else "lead*"))
+            continue
+        if any(w in clause for w in g.time_words) and not doc.is_agency_shaped(*raw_span(offsets, s, e)):
+            continue                         # a time bound: the deadline reader takes it
+        if doc.is_agency_shaped(*raw_span(offsets, s, e)):
+            pending += _names(doc, offsets, s, e)
+    _flush(found, pending)
+    n = 0
+    for mentions, role in found:
+        if not mentions:
+            continue
+        if role in ("lead", "support", "joint"):
+            doc.assign(unit, mentions, role)
+        elif len(mentions) == 1 or state.convention == "lead_only":
+            doc.assign(unit, mentions, "lead")
+        elif state.convention == "first_listed":
+            doc.assign(unit, mentions[:1], "lead")
+            doc.assign(unit, mentions[1:], "support")
+        else:                                # several names sharing a lead word, or a bare list
+            doc.assign(unit, mentions, g.several_leads if role == "lead*" else "joint")
+        n += len(mentions)
+    return n
+
+
+def _flush(found: list, pending: list) -> None:
+    if pending:
+        found.append((list(pending), ""))
+        pending.clear()
+
+
+def _names(doc, offsets: list[int], a: int, b: int) -> list:
+    from analysis.reading.normalizers.base import raw_span
+
+    if b <= a:
+        return []
+    s, e = raw_span(offsets, a, b)
+    return doc.mentions(s, e)
