@@ -20,7 +20,7 @@ from analysis.reading.repairs import Repair
 _CN = "一二两三四五六七八九十"
 _COUNT_UNITS = "个百分点|个月|个|家|所|名|张|元|次|级|项|人次|人|支|台|床"
 _NUMBER = re.compile(
-    rf"(?P<a>\d+(?:\.\d+)?)(?:\s*(?P<sep>[-—–~])\s*(?P<b>\d+(?:\.\d+)?))?\s*(?P<unit>%|‰|{_COUNT_UNITS})?")
+    rf"(?P<a>\d+(?:\.\d+)?)(?:\s*(?P<sep>[-—–~])\s*(?P<b>\d+(?:\.\d+)?))?\s*(?P<unit>[%％﹪]|‰|{_COUNT_UNITS})?")
 _CN_NUMBER = re.compile(rf"(?P<a>[{_CN}]{{1,3}})(?P<unit>个|家|所|名|次|级)")
 _FRACTION = re.compile(r"(?P<den>[二三四五六七八九十])分之(?P<num>[一二三四五六七八九])")
 
@@ -57,6 +57,7 @@ def find(text: str, start: int, end: int, deadlines: list[Deadline], repairs: li
     out: list[Target] = []
     for cand in _candidates(seg):
         s, e, a, b, unit = cand
+        unit = "%" if unit in ("％", "﹪") else unit     # full-width and small forms of the percent sign
         if any(ds <= s < de for ds, de in dl_spans):
             continue
         repaired = _repaired_value(seg, s, e, start, repairs)

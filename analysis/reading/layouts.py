@@ -28,7 +28,7 @@ CANDIDATES = (
 
 def read(meta, path, text: str, strict: bool = False) -> tuple[Document, str]:
     """The document read by the best candidate, and a one-line note of the choice."""
-    tried, best, best_key = [], None, None
+    tried, best, best_key, general_error = [], None, None, None
     for order, (family, raw) in enumerate(CANDIDATES):
         params = normalizers.make_params(family, raw)
         doc = Document(meta, path, text, meta.agency_prefix or None, strict)
@@ -36,6 +36,7 @@ def read(meta, path, text: str, strict: bool = False) -> tuple[Document, str]:
         try:
             normalizers.normalize(doc, family, params)
         except SourceError as exc:
+            general_error = exc
             tried.append(f"{label}: fails at line {exc.line}: {exc.message}"[:160])
             continue
         tasks = [u.unit_id for u in doc.out.units if u.kind == "task"]
@@ -45,6 +46,6 @@ def read(meta, path, text: str, strict: bool = False) -> tuple[Document, str]:
         if best_key is None or key > best_key:
             best, best_key, chosen = doc, key, label
     if best is None:
-        raise SourceError(path, "no layout reads this document: " + "; ".join(tried[-1:]))
+        raise general_error          # the general reader's own error: the most telling of them
     note = f"detected {chosen} (tried " + "; ".join(tried) + ")"
     return best, note

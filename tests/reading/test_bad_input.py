@@ -19,7 +19,7 @@ def raw(tmp_path):
 
 def build(raw, out):
     return subprocess.run([sys.executable, "-m", "analysis", "build", "--manifest", str(raw / "documents.yml"),
-                           "--out", str(out)], capture_output=True, text=True, timeout=120)
+                           "--out", str(out), "--strict"], capture_output=True, text=True, timeout=120)
 
 
 def assert_one_line_error(proc, *fragments):

@@ -145,14 +145,14 @@ class _Cutter:
 
     def cut(self) -> None:
         merged = self._merge_lower()
-        last_task = max((i for i, b in enumerate(merged) if b.kind == self.task_kind), default=-1)
+        self.last_block = merged[-1]
         for i, b in enumerate(merged):
             if b.kind == "":
                 front_matter(self.doc, b.lines)
             elif RANKS.index(b.kind) < self.rank:
                 self._heading(b)
             else:
-                tail = self._tail(b) if i == last_task or i == len(merged) - 1 else []
+                tail = self._tail(b) if b is self.last_block else []
                 body = b.lines[:len(b.lines) - len(tail)]
                 self._task(_Block(b.kind, b.number, body, b.states_roles))
                 self._trailer(tail)
@@ -182,7 +182,7 @@ class _Cutter:
         self.titles[b.kind] = title.text
         self.part_title = self.titles[min(self.titles, key=RANKS.index)]   # the highest open heading
         rest = b.lines[1:]
-        tail = self._tail(b) if b is self.blocks[-1] else []
+        tail = self._tail(b) if b is self.last_block else []
         rest = rest[:len(rest) - len(tail)]
         for line in rest:
             self._loose(line, unit)
@@ -254,6 +254,8 @@ class _Cutter:
         cut = len(lines)
         for i in range(len(lines) - 1, 0, -1):
             t = lines[i].text
+            if self.g.label_at_start(compact(self.doc.text, lines[i].start, lines[i].end)[0]):
+                break                        # 牵头单位: … belongs to the task
             if len(t) <= 40 and not re.search(r"[。；;]", t) or _FURNITURE.search(t) and len(t) <= 80:
                 cut = i
             else:

@@ -1,0 +1,143 @@
+"""Documents in no tuned layout: a manifest entry with metadata only (no family, no params), the
+layout found by the build, responsibility read by one grammar, unknown agencies never blocking.
+
+Each fixture in tests/fixtures/forms/ reproduces one convention of real task lists; the expected
+values below were checked by reading the fixture."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+import yaml
+
+from analysis import PROJECT_ROOT, build
+from analysis.errors import SourceError
+
+FORMS = PROJECT_ROOT / "tests" / "fixtures" / "forms"
+
+
+def _build(tmp_path, file, region, year, level, strict=False, **extra):
+    raw = tmp_path / "raw"
+    raw.mkdir(parents=True, exist_ok=True)
+    shutil.copy(FORMS / file, raw / file)
+    entry = {"file": file, "region": region, "year": year, "level": level, **extra}
+    (raw / "documents.yml").write_text(yaml.safe_dump({"documents": [entry]}, allow_unicode=True), encoding="utf-8")
+    results = build.build_all(raw / "documents.yml", raw, strict=strict)
+    from analysis.tables.assembly import assemble
+
+    return results[0], assemble(results, overrides=None, code_topics=False)
+
+
+def _roles(t, unit_id):
+    ta = t["task_agencies"]
+    return {(r.raw, r.role) for r in ta[ta.unit_id == unit_id].itertuples()}
+
+
+def _deadlines(t, unit_id):
+    dl = t["deadlines"]
+    return sorted(dl[dl.unit_id == unit_id].date)
+
+
+def test_label_lines_after_each_task(tmp_path):
+    r, t = _build(tmp_path, "label-lines-2019.txt", "jia", 2019, "county")
+    tasks = t["units"][t["units"].kind == "task"]
+    assert tasks.unit_id.tolist() == ["jia:1", "jia:2", "jia:3"]
+    assert _roles(t, "jia:1") == {("县医保局", "support"), ("县卫健局", "lead"), ("县财政局", "support")}
+    assert _roles(t, "jia:2") == {("县卫健局", "lead"), ("各乡镇人民政府", "support")}
+    assert _roles(t, "jia:3") == {("县医保局", "joint"), ("县卫健局", "joint")}
+    assert _deadlines(t, "jia:1") == ["2019-12-31"] and _deadlines(t, "jia:2") == ["2019-09-30"]
+    tg = t["targets"]
+    assert tg[tg.unit_id == "jia:1"][["value", "comparator", "unit"]].values.tolist() == [[90.0, "ge", "%"]]
+    def kind(start):
+        return t["units"][t["units"].text.str.startswith(start)].kind.tolist()
+
+    assert kind("首页") == ["metadata"] and kind("各单位要加强") == ["safeguard"]
+    assert kind("打印本页") == ["boilerplate"] and kind("2019年3月20日") == ["metadata"]
+    assert "detected task_list" in r.layout_note
+    levels = set(t["task_agencies"].level)
+    assert levels == {"county"}  # 县 prefix, and 各乡镇 by how it starts
+
+
+def test_a_first_listed_convention_declared_once_applies_to_later_tasks(tmp_path):
+    _, t = _build(tmp_path, "first-listed-2017.txt", "yi", 2017, "provincial")
+    assert _roles(t, "yi:(一)") == {("省物价局", "support"), ("省财政厅", "support"), ("省卫生计生委", "lead")}
+    assert _roles(t, "yi:(二)") == {("省人力社保厅", "support"), ("省卫生计生委", "lead")}
+    assert _roles(t, "yi:(三)") == {("省卫生计生委", "support"), ("省商务厅", "support"), ("省食品药品监管局", "lead")}
+    assert _roles(t, "yi:(四)") == {("省人力社保厅", "lead"), ("省财政厅", "support")}
+    # the deadline inside the parenthesis belongs to the task
+    assert _deadlines(t, "yi:(二)") == ["2017-06-30"]
+    functions = dict(zip(t["task_agencies"].raw, t["task_agencies"].function))
+    assert functions["省卫生计生委"] == "health" and functions["省食品药品监管局"] == "drug_administration"
+    assert functions["省人力社保厅"] == "hrss"
+
+
+def test_joint_leads_labels_inside_a_parenthesis_and_a_lead_only_note(tmp_path):
+    _, t = _build(tmp_path, "joint-and-note-2021.txt", "bing", 2021, "prefecture")
+    assert _roles(t, "bing:1") == {("市医保局", "joint"), ("市卫健委", "joint")}
+    assert _roles(t, "bing:2") == {("市卫健委", "lead"), ("市发改委", "support"), ("市财政局", "support")}
+    assert _roles(t, "bing:3") == {("市公安局", "support"), ("市医保局", "lead"), ("市卫健委", "support")}
+    assert _roles(t, "bing:4") == {("市医保局", "lead")}
+    tg = t["targets"]
+    assert tg[tg.unit_id == "bing:2"][["value", "comparator", "unit"]].values.tolist() == [[95.0, "ge", "%"]]
+    # 市公安局 is not in the dictionary: read, flagged, its level from its prefix
+    ta = t["task_agencies"].set_index("raw")
+    assert not ta.loc["市公安局", "resolved"] and ta.loc["市公安局", "level"] == "prefecture"
+    assert ta.loc["市医保局", "resolved"].all()
+
+
+def test_traditional_script_reads_as_simplified_and_keeps_its_characters(tmp_path):
+    _, t = _build(tmp_path, "traditional-2020.txt", "ding", 2020, "prefecture")
+    assert _roles(t, "ding:(一)") == {("市衛生健康委", "lead"), ("市醫保局", "support")}
+    assert _roles(t, "ding:(二)") == {("市衛生健康委", "joint"), ("市財政局", "joint")}
+    names = set(t["task_agencies"].name_zh)
+    assert names == {"市卫生健康委", "市医保局", "市财政局"}
+    assert _deadlines(t, "ding:(一)") == ["2020-12-31"]
+
+
+def test_a_national_document_names_national_agencies(tmp_path):
+    _, t = _build(tmp_path, "national-2018.txt", "national", 2018, "national")
+    assert _roles(t, "national:1") == {("国家卫生健康委", "lead")}
+    assert _roles(t, "national:2") == {("国家发展改革委", "joint"), ("国家卫生健康委", "joint"), ("财政部", "joint")}
+    assert _roles(t, "national:3") == {("国家医保局", "lead"), ("国家卫生健康委", "support"), ("国家药监局", "support")}
+    ta = t["task_agencies"]
+    assert set(ta.level) == {"national"} and ta.resolved.all()
+    assert _deadlines(t, "national:1") == ["2018-12-31"]
+
+
+def test_municipal_agencies_of_a_municipality_are_provincial(tmp_path):
+    _, t = _build(tmp_path / "a", "tianjin-2019.txt", "tianjin", 2019, "provincial", region_zh="天津市")
+    assert set(t["task_agencies"].level) == {"provincial"}
+    _, t = _build(tmp_path / "b", "tianjin-2019.txt", "wu", 2019, "prefecture")   # the same text from a city
+    assert set(t["task_agencies"].level) == {"prefecture"}
+
+
+def test_strict_names_the_first_unknown_agency(tmp_path):
+    with pytest.raises(SourceError, match=r"joint-and-note-2021.txt:4:\d+: unknown agency '市公安局'"):
+        _build(tmp_path, "joint-and-note-2021.txt", "bing", 2021, "prefecture", strict=True)
+
+
+def test_the_build_report_lists_unresolved_names_once_with_a_line_to_paste(tmp_path):
+    from analysis.tables.build_report import build_report
+
+    r, t = _build(tmp_path, "joint-and-note-2021.txt", "bing", 2021, "prefecture")
+    import pandas as pd
+
+    t["task_topics"] = pd.DataFrame({"unit_id": pd.Series(dtype=str), "is_primary": pd.Series(dtype=bool),
+                                     "method": pd.Series(dtype=str), "topic": pd.Series(dtype=str)})
+    report = build_report([r], t)
+    assert report.count("市公安局") == 1
+    assert "- {zh: 市公安局, en: \"\", function: unclassified, level: prefecture}" in report
+
+
+def test_two_documents_of_one_region_get_ids_on_their_doc_id(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for name in ("first-listed-2017.txt", "joint-and-note-2021.txt"):
+        shutil.copy(FORMS / name, raw / name)
+    entries = [{"file": "first-listed-2017.txt", "region": "yi", "year": 2017, "level": "provincial"},
+               {"file": "joint-and-note-2021.txt", "region": "yi", "year": 2021, "level": "provincial"}]
+    (raw / "documents.yml").write_text(yaml.safe_dump({"documents": entries}), encoding="utf-8")
+    results = build.build_all(raw / "documents.yml", raw)
+    ids = [u.unit_id for r in results for u in r.norm.units if u.kind == "task"]
+    assert ids[:2] == ["yi-2017:(一)", "yi-2017:(二)"] and ids[4:6] == ["yi-2021:1", "yi-2021:2"]
