@@ -19,7 +19,8 @@ import yaml
 from analysis import MANIFEST
 from analysis.errors import SourceError, line_col
 from analysis.extraction import document
-from analysis.reading import normalizers, repairs
+from analysis.reading import layouts, normalizers, repairs
+from analysis.reading.agencies import load_dictionary
 from analysis.reading.manifest import DocumentMeta, load_manifest
 from analysis.reading.normalizers.base import Document
 from analysis.reading.source import read_raw
@@ -40,25 +41,16 @@ class Attempt:
     def n_tasks(self) -> int:
         return sum(u.kind == "task" for u in self.result.norm.units) if self.result else -1
 
+    @property
+    def n_with_agency(self) -> int:
+        return len({a.unit_id for a in self.result.norm.agencies}) if self.result else -1
+
 
 def candidates(family: str | None, raw_params: dict) -> list[tuple[str, object]]:
-    """(family, params) to try: the one asked for, or each family with the shipped documents' settings."""
+    """(family, params) to try: the one asked for, or those the build's layout detection tries."""
     if family:
         return [(family, normalizers.make_params(family, raw_params))]
-    seen, out = set(), []
-    try:
-        shipped = load_manifest(MANIFEST)
-    except SourceError:
-        shipped = []
-    for meta in shipped:
-        key = (meta.family, repr(meta.params))
-        if key not in seen:
-            seen.add(key)
-            out.append((meta.family, meta.params))
-    for fam in normalizers.FAMILIES:
-        if not any(f == fam for f, _ in out):
-            out.append((fam, normalizers.make_params(fam, {})))
-    return out
+    return layouts.candidates()
 
 
 def guess_meta(path: Path, text: str, family: str, params, year: int | None, prefix: str | None) -> DocumentMeta:
@@ -102,13 +94,59 @@ def run(path: Path, family: str | None = None, raw_params: dict | None = None, y
     for a in attempts:
         verdict = f"{a.n_tasks} tasks" if a.result else f"fails: {a.error}"
         lines.append(f"  {a.family:<14} {_params_text(a.params):<60} {verdict}")
-    best = max(attempts, key=lambda a: (a.result is not None, a.n_tasks, -len(a.gaps)))
+    best = max(attempts, key=lambda a: (a.result is not None, a.n_with_agency, a.n_tasks, -len(a.gaps)))
     lines.append("")
     if best.result is None:
         lines += _failure(raw.text, best)
     else:
         lines += _reading(best, limit)
+        lines += ["", "proposed manifest entry (check each value against the document; family and params may be "
+                      "left out: the build finds the layout):", ""]
+        lines += proposed_entry(path, raw.text, best.result)
     return "\n".join(lines)
+
+
+_DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［(（]\d{4}[〕\]］)）]\d{1,4}号")
+_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+_ISO = re.compile(r"(?:发布(?:时间|日期)|日期)[:：]?\s*(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})")
+_ISSUER = re.compile(r"^[\u4e00-\u9fff]{2,30}?(人民政府办公厅|人民政府办公室|人民政府|领导小组|领导小组办公室|办公厅|卫生健康委员会)$")
+_LEVEL_OF = (("国务院", "national"), ("自治区", "provincial"), ("省", "provincial"), ("县", "county"),
+             ("旗", "county"), ("区人民政府", "county"), ("市", "prefecture"), ("州", "prefecture"), ("盟", "prefecture"))
+
+
+def proposed_entry(path: Path, text: str, result) -> list[str]:
+    """A manifest entry for the document, its metadata read from the text."""
+    units = result.norm.units
+    head = [text[u.char_start:u.char_end].strip() for u in units if u.kind in ("title", "metadata", "notice")]
+    titles = [t for t in head if ("任务" in t or "工作" in t or "要点" in t) and len(t) <= 80]
+    title = max(titles, key=len) if titles else (head[0] if head else "")
+    if m := re.search(r"《(.+?)》", title) or re.search(r"关于印发(.+?)的通知", title):
+        title = m.group(1)
+    issuer = next((t for t in [*head, *(text[u.char_start:u.char_end].strip() for u in units if u.kind == "metadata")]
+                   if _ISSUER.match(t)), "")
+    number = _DOC_NUMBER.search(text[:3000])
+    issued = _DATE.search(text[:3000]) or _DATE.search(text[-400:])
+    published = _ISO.search(text[:3000])
+    level = next((lv for word, lv in _LEVEL_OF if word in issuer), result.meta.level)
+    region_zh = re.sub(r"(人民政府|办公厅|办公室|领导小组|卫生健康委员会).*$", "", issuer)
+    if region_zh in load_dictionary().municipalities:
+        level = "provincial"
+    years = re.findall(r"(20\d\d|19\d\d)年", title)
+    year = int(years[0]) if years else result.meta.year
+    stem = re.sub(r"[^a-z0-9_-]", "", Path(path).stem.lower()) or "region"
+    region = re.sub(r"-?\d{4}$", "", stem) or stem
+
+    def iso(m):
+        return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}" if m else ""
+
+    def q(v):
+        return f'"{v}"' if v == "" or re.search(r"[:#{}\[\],&*?|<>=!%@`'\"]", v) else v
+
+    entry = [f"  - file: {Path(path).name}", f"    region: {region}", f"    year: {year}", f"    level: {level}",
+             f"    region_zh: {q(region_zh)}", f"    title: {q(title)}", f"    issuer: {q(issuer)}",
+             f"    doc_number: {q(number.group(0) if number else '')}", f"    issued_on: {q(iso(issued))}",
+             f"    published_on: {q(iso(published))}", f"    sha256: {result.sha256}"]
+    return entry
 
 
 def _params_text(params) -> str:

@@ -50,6 +50,12 @@ def test_inspect_finds_the_family_the_walk_through_names():
     assert "targets 4, deadlines 3, agency rows 11" in out
     assert "unaccounted text: none" in out
     assert "demo-2023:4+1" in out and "市卫生健康委[lead]" in out
+    # a manifest entry to paste, its metadata read from the text
+    entry = out[out.index("proposed manifest entry"):]
+    for line in ("- file: demo-2023.txt", "region: demo", "year: 2023", "level: prefecture", "region_zh: 示范市",
+                 "title: 示范市2023年深化医药卫生体制改革重点工作任务", "issuer: 示范市人民政府办公室",
+                 "issued_on: 2023-03-01"):
+        assert line in entry, line
 
 
 def test_inspect_with_a_family_that_does_not_fit_names_the_rule_and_line():
@@ -83,6 +89,9 @@ def test_inspect_bad_arguments_are_one_line_errors():
 def test_the_new_document_builds_with_its_tasks_agencies_targets_and_deadlines(six):
     root, stdout = six
     assert "demo (示范市, 2023): tasks 5, agency rows 11, agencies 3, targets 4, deadlines 3" in stdout
+    # the entry names no family: the build found the layout and says so
+    assert "layout: detected paragraphs(task_marker=arabic, roles=parenthesis, follow_on=True" in stdout
+    assert "no sha256 for demo-2023.txt in the manifest; to pin this copy add  sha256: " in stdout
     out = root / "out"
     ta = pd.read_parquet(out / "task_agencies.parquet")
     roles = {(r.unit_id, r.name_zh, r.role) for r in ta[ta.region == "demo"].itertuples()}

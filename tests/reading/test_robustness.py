@@ -59,14 +59,14 @@ def reading(result):
 
 @pytest.fixture(scope="module")
 def originals():
-    return {region: document.process(meta, RAW_DIR) for region, meta in METAS.items()}
+    return {region: document.process(meta, RAW_DIR, strict=True) for region, meta in METAS.items()}
 
 
 def read_variant(tmp_path, region: str, data: bytes):
     meta = METAS[region]
     folder = Path(tempfile.mkdtemp(dir=tmp_path))
     (folder / meta.file).write_bytes(data)
-    return document.process(meta, folder)
+    return document.process(meta, folder, strict=True)  # a name the dictionary lacks must be named
 
 
 @settings(max_examples=30, **SETTINGS)
@@ -250,6 +250,19 @@ def test_a_new_agency_in_a_table_cell_is_named_wrapped_or_not(tmp_path, region, 
         text = V.rewrap(text, width, tables=True)
     with pytest.raises(SourceError, match=rf"{METAS[region].file}:\d+:\d+: unknown agency '市气象局'"):
         read_variant(tmp_path, region, text.encode("utf-8"))
+
+
+@pytest.mark.parametrize("region, printed, changed", NEW_AGENCY)
+def test_without_strict_a_new_agency_in_a_table_cell_is_read_and_flagged(tmp_path, region, printed, changed):
+    text = (RAW_DIR / METAS[region].file).read_text(encoding="utf-8").replace(printed, changed)
+    folder = Path(tempfile.mkdtemp(dir=tmp_path))
+    (folder / METAS[region].file).write_text(text, encoding="utf-8")
+    result = document.process(METAS[region], folder)
+    new = [a for a in result.norm.agencies if a.mention.raw == "市气象局"]
+    assert new and all(not a.mention.resolved for a in new)
+    assert {(a.mention.agency.function, a.mention.agency.level) for a in new} == {("unclassified", "prefecture")}
+    before = sum(u.kind == "task" for u in document.process(METAS[region], RAW_DIR, strict=True).norm.units)
+    assert sum(u.kind == "task" for u in result.norm.units) == before
 
 
 # Cells the dictionary cannot read, where the text around them would let them pass for text:

@@ -141,3 +141,14 @@ def test_two_documents_of_one_region_get_ids_on_their_doc_id(tmp_path):
     results = build.build_all(raw / "documents.yml", raw)
     ids = [u.unit_id for r in results for u in r.norm.units if u.kind == "task"]
     assert ids[:2] == ["yi-2017:(一)", "yi-2017:(二)"] and ids[4:6] == ["yi-2021:1", "yi-2021:2"]
+
+
+def test_a_mirror_page_with_pinyin_glosses_inside_words_is_refused_by_name(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "mirror.txt").write_text("關於深化醫(yī)藥衛(wèi)生體制改革\n1.加強公共衛(wèi)生體系建設(shè)。（省衛生健康委負責）\n",
+                                    encoding="utf-8")
+    (raw / "documents.yml").write_text("documents:\n  - {file: mirror.txt, region: m, year: 2020, level: provincial}\n",
+                                       encoding="utf-8")
+    with pytest.raises(SourceError, match=r"mirror.txt:1:6: pinyin glosses inside words \('醫\(yī\)', 4 of them\)"):
+        build.build_all(raw / "documents.yml", raw)

@@ -55,7 +55,8 @@ class Normalized:
 class Document:
     """One raw document being cut into units; collects what the normalizer finds."""
 
-    def __init__(self, meta: DocumentMeta, path, text: str, agency_prefix: str | None, strict: bool = False):
+    def __init__(self, meta: DocumentMeta, path, text: str, agency_prefix: str | None, strict: bool = False,
+                 lenient_cells: bool = False):
         self.meta = meta
         self.path = path
         self.text = text
@@ -64,6 +65,8 @@ class Document:
         self.agency_prefix = agency_prefix
         # strict: a name the dictionary lacks stops the build; otherwise it is read, flagged unresolved
         self.strict = strict
+        # lenient_cells: a list shaped like agency names counts as one even if the dictionary lacks some
+        self.lenient_cells = lenient_cells
         municipal = meta.level == "provincial" and meta.region_zh in load_dictionary().municipalities
         self.scope = Scope(meta.region, meta.level, municipal)
         self.out = Normalized()
@@ -108,7 +111,8 @@ class Document:
         """True when text[start:end] reads as a complete list of known agencies (remembered: the
         table families ask again of the same lines while they look for a row's cells)."""
         if (start, end) not in self._lists:
-            self._lists[start, end] = reads_as_list(self.text, start, end, self.scope, self.agency_prefix)
+            self._lists[start, end] = reads_as_list(self.text, start, end, self.scope, self.agency_prefix) or (
+                self.lenient_cells and agency_shaped(self.text, start, end, self.scope, self.agency_prefix))
         return self._lists[start, end]
 
     def is_agency_shaped(self, start: int, end: int) -> bool:
