@@ -9,6 +9,11 @@ the repository itself (or a folder holding it), a file, and a folder that is not
 earlier build wrote it. An output folder carries `.analysis-output`, the list of the files the
 build wrote; a file a researcher put there later is carried over into the new output, never
 deleted.
+
+Text a spreadsheet would run as a formula (a cell starting with =, +, -, @, a tab or a carriage
+return: a manifest title '=HYPERLINK(…)', a paragraph of a hostile page) is stored as text in the
+workbook (a string cell, never a formula) and made inert in the CSVs by a leading apostrophe (the
+OWASP convention, which Excel hides); Parquet keeps the exact text.
 """
 
 from __future__ import annotations
@@ -69,11 +74,12 @@ def write(tables: dict[str, pd.DataFrame], out: Path, raw_dirs: tuple[Path, ...]
         written = []
         for name, df in tables.items():
             df.to_parquet(tmp / f"{name}.parquet", index=False)
-            df.to_csv(tmp / f"{name}.csv", index=False, encoding="utf-8-sig")
+            inert(df).to_csv(tmp / f"{name}.csv", index=False, encoding="utf-8-sig")
             written += [f"{name}.parquet", f"{name}.csv"]
         with pd.ExcelWriter(tmp / "workbook.xlsx", engine="openpyxl") as xl:
             for name, df in tables.items():
                 df.to_excel(xl, sheet_name=name, index=False)
+                _text_not_formulas(xl.sheets[name])
         written.append("workbook.xlsx")
         (tmp / MARKER).write_text("".join(f"{n}\n" for n in written), encoding="utf-8")
         _carry_over(out, tmp)
@@ -81,6 +87,34 @@ def write(tables: dict[str, pd.DataFrame], out: Path, raw_dirs: tuple[Path, ...]
         _switch(tmp, out)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)  # after the switch it holds the previous output
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(df: pd.DataFrame) -> pd.DataFrame:
+    """The table with every text cell a spreadsheet would run as a formula prefixed by an apostrophe."""
+    out = None
+    for col in df.columns:
+        values = df[col]
+        if not (values.dtype == object or pd.api.types.is_string_dtype(values)):
+            continue
+        risky = values.map(lambda v: isinstance(v, str) and v.startswith(_FORMULA_START))
+        if risky.any():
+            out = df.copy() if out is None else out
+            out[col] = values.where(~risky, "'" + values.astype(str))
+    headers = [c for c in df.columns if isinstance(c, str) and c.startswith(_FORMULA_START)]
+    if headers:
+        out = (df.copy() if out is None else out).rename(columns={c: "'" + c for c in headers})
+    return df if out is None else out
+
+
+def _text_not_formulas(sheet) -> None:
+    """openpyxl makes a string starting with = a formula; keep every such cell a string."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
 
 
 def _carry_over(out: Path, tmp: Path) -> None:

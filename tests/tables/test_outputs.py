@@ -94,3 +94,19 @@ def test_staging_folders_of_killed_builds_are_removed(tmp_path):
     stale.mkdir()
     outputs.write(TABLES, tmp_path / "processed")
     assert not stale.exists()
+
+
+def test_text_a_spreadsheet_would_run_is_never_a_formula(tmp_path):
+    import openpyxl
+
+    evil = '=HYPERLINK("http://example.invalid","click")'
+    table = pd.DataFrame({"title_en": [evil, "+1 field", "-2", "@SUM(A1)", "plain"], "n": [1, -2, 3, 4, 5]})
+    outputs.write({"documents": table}, tmp_path / "out")
+    assert pd.read_parquet(tmp_path / "out" / "documents.parquet").title_en.tolist()[0] == evil  # exact text
+    csv = pd.read_csv(tmp_path / "out" / "documents.csv", encoding="utf-8-sig", keep_default_na=False)
+    assert csv.title_en.tolist() == ["'" + evil, "'+1 field", "'-2", "'@SUM(A1)", "plain"]
+    assert csv.n.tolist() == [1, -2, 3, 4, 5]                 # numbers are numbers, not text
+    sheet = openpyxl.load_workbook(tmp_path / "out" / "workbook.xlsx")["documents"]
+    cells = [c for row in sheet.iter_rows() for c in row]
+    assert not [c for c in cells if c.data_type == "f"]
+    assert sheet["A2"].value == evil and sheet["A2"].data_type == "s"
