@@ -19,7 +19,12 @@ def build_all(manifest: Path = MANIFEST, raw_dir: Path = RAW_DIR, timings: dict 
               strict: bool = False) -> list[DocResult]:
     """Every document of the manifest; with `strict`, a name the agency dictionary lacks is an error."""
     docs = load_manifest(manifest)
+    inside = Path(raw_dir).resolve()
     for meta in docs:
+        resolved = meta.raw_path(raw_dir).resolve()
+        if resolved != inside and inside not in resolved.parents:   # ../../etc/passwd, /abs/path, a symlink out
+            raise SourceError(manifest, f"document {meta.doc_id}: file '{meta.file}' is outside the raw folder "
+                                        f"{raw_dir} (symlinks included): copy the file into it", meta.line)
         if not meta.raw_path(raw_dir).is_file():
             raise SourceError(manifest, f"document {meta.doc_id}: file '{meta.file}' not found in {raw_dir}", meta.line)
     return [process(meta, raw_dir, timings, strict) for meta in docs]

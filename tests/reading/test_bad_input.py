@@ -177,3 +177,12 @@ def test_manifest_bad_family_or_params(raw, good_out, old, new, message):
     manifest.write_text(text.replace(old, new), encoding="utf-8")
     assert_one_line_error(build(raw, good_out), "documents.yml:", message)
     assert_untouched(good_out)
+
+
+@pytest.mark.parametrize("file", ["../../../../etc/passwd", "/etc/passwd", "link.txt"])
+def test_raw_files_resolve_inside_the_raw_folder(raw, good_out, file):
+    (raw / "link.txt").symlink_to("/etc/hostname")
+    manifest = (raw / "documents.yml").read_text(encoding="utf-8")
+    (raw / "documents.yml").write_text(manifest.replace("file: tibet-2021.txt", f"file: {file}"), encoding="utf-8")
+    assert_one_line_error(build(raw, good_out), f"file '{file}' is outside the raw folder")
+    assert_untouched(good_out)
