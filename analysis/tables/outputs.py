@@ -77,9 +77,19 @@ def write(tables: dict[str, pd.DataFrame], out: Path, raw_dirs: tuple[Path, ...]
             inert(df).to_csv(tmp / f"{name}.csv", index=False, encoding="utf-8-sig")
             written += [f"{name}.parquet", f"{name}.csv"]
         with pd.ExcelWriter(tmp / "workbook.xlsx", engine="openpyxl") as xl:
+            notes = []
             for name, df in tables.items():
-                df.to_excel(xl, sheet_name=name, index=False)
+                if len(df) >= EXCEL_ROWS:        # a sheet holds 1,048,576 rows with its header
+                    notes.append((name, f"{len(df):,} rows: more than a sheet holds; in {name}.parquet and {name}.csv"))
+                    continue
+                sheet_df, cut = _within_cell_limit(df)
+                if cut:
+                    notes.append((name, f"{cut} cell(s) longer than Excel's {EXCEL_CELL:,} characters end in "
+                                        f"'{_CUT_MARK}' here; the full text is in {name}.parquet and {name}.csv"))
+                sheet_df.to_excel(xl, sheet_name=name, index=False)
                 _text_not_formulas(xl.sheets[name])
+            if notes:
+                pd.DataFrame(notes, columns=["table", "note"]).to_excel(xl, sheet_name="not_in_full_here", index=False)
         written.append("workbook.xlsx")
         (tmp / MARKER).write_text("".join(f"{n}\n" for n in written), encoding="utf-8")
         _carry_over(out, tmp)
@@ -90,6 +100,25 @@ def write(tables: dict[str, pd.DataFrame], out: Path, raw_dirs: tuple[Path, ...]
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+EXCEL_ROWS = 1_048_576
+EXCEL_CELL = 32_767
+_CUT_MARK = "…[cut: full text in the Parquet and CSV files]"
+
+
+def _within_cell_limit(df: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Excel cuts longer cells silently when it opens a file; cut them here, visibly, and count them."""
+    out, cut = df, 0
+    keep = EXCEL_CELL - len(_CUT_MARK)
+    for col in df.columns:
+        values = df[col]
+        if not (values.dtype == object or pd.api.types.is_string_dtype(values)):
+            continue
+        long = values.map(lambda v: isinstance(v, str) and len(v) > EXCEL_CELL)
+        if long.any():
+            out = df.copy() if out is df else out
+            out[col] = values.where(~long, values.astype(str).str[:keep] + _CUT_MARK)
+            cut += int(long.sum())
+    return out, cut
 
 
 def inert(df: pd.DataFrame) -> pd.DataFrame:

@@ -110,3 +110,21 @@ def test_text_a_spreadsheet_would_run_is_never_a_formula(tmp_path):
     cells = [c for row in sheet.iter_rows() for c in row]
     assert not [c for c in cells if c.data_type == "f"]
     assert sheet["A2"].value == evil and sheet["A2"].data_type == "s"
+
+
+def test_the_workbook_never_fails_on_excel_limits_and_says_what_it_left_out(tmp_path, monkeypatch):
+    import openpyxl
+
+    monkeypatch.setattr(outputs, "EXCEL_ROWS", 3)          # a table too long for a sheet, made small
+    long_text = "卫" * 40_000
+    outputs.write({"documents": TABLES["documents"],
+                   "units": pd.DataFrame({"text": [long_text]}),
+                   "task_similarity": pd.DataFrame({"a": range(5)})}, tmp_path / "out")
+    book = openpyxl.load_workbook(tmp_path / "out" / "workbook.xlsx")
+    assert "task_similarity" not in book.sheetnames
+    assert pd.read_parquet(tmp_path / "out" / "task_similarity.parquet").a.tolist() == [0, 1, 2, 3, 4]
+    cell = book["units"]["A2"].value
+    assert len(cell) == outputs.EXCEL_CELL and cell.endswith("[cut: full text in the Parquet and CSV files]")
+    assert pd.read_parquet(tmp_path / "out" / "units.parquet").text[0] == long_text
+    notes = {r[0].value: r[1].value for r in book["not_in_full_here"].iter_rows(min_row=2)}
+    assert "5 rows: more than a sheet holds" in notes["task_similarity"] and "1 cell(s)" in notes["units"]
