@@ -38,6 +38,7 @@ MARKERS = {
     "circled": re.compile(r"^([①-⑳])"),
 }
 CLOSING_WORDS = ("保障措施", "工作要求", "组织实施", "组织保障", "工作保障", "有关要求", "保障机制")
+OPENING_WORDS = ("总体要求", "指导思想", "基本原则", "工作原则", "总体思路")
 GOAL_WORDS = ("目标",)
 _FURNITURE = re.compile(r"(打印|关闭|字体|分享|扫一扫|相关链接|版权所有|主办|承办|网站|ICP|备案|联系我们|返回|"
                         r"上一篇|下一篇|【|】|浏览|访问量|责任编辑|来源[:：]|发布(时间|日期)|附件下载|\d{4}[-/]\d)")
@@ -140,8 +141,12 @@ class _Cutter:
         self.headings: dict[str, object] = {}      # kind -> open heading unit
         self.titles: dict[str, str] = {}           # kind -> its title
         self.part_title = ""
-        numbers = [b.number for b in blocks if b.kind == task_kind]
-        self.repeats = len(numbers) != len(set(numbers))
+        # kinds whose numbers repeat (numbering restarts in each part): their ids take the parent's number
+        self.repeats = set()
+        for kind in RANKS:
+            numbers = [b.number for b in blocks if b.kind == kind]
+            if len(numbers) != len(set(numbers)):
+                self.repeats.add(kind)
 
     def cut(self) -> None:
         merged = self._merge_lower()
@@ -174,7 +179,12 @@ class _Cutter:
         rank = RANKS.index(b.kind)
         parent = self._parent(rank)
         key = self._key(b.kind, b.number, parent)
-        unit = self.doc.unit("heading", title.start, title.end, no=_printed(b.kind, b.number),
+        kind = "heading"
+        lead, _, rest_of_line = title.text.partition("。")
+        if rest_of_line.strip() and len(lead) <= 30:
+            # a titled paragraph ("(二)工作目标。到2025年，…"): its sentences are read like a paragraph's
+            kind = self._loose_kind(lead)
+        unit = self.doc.unit(kind, title.start, title.end, no=_printed(b.kind, b.number),
                              parent_id=parent.unit_id if parent else "", key=key)
         self.headings = {k: u for k, u in self.headings.items() if RANKS.index(k) < rank}
         self.headings[b.kind] = unit
@@ -195,22 +205,27 @@ class _Cutter:
             self.state.convention = kind
             self.doc.unit("note", line.start, line.end, parent_id=parent.unit_id)
             return
-        if any(w in self.part_title for w in CLOSING_WORDS):
-            kind = "safeguard"
-        elif any(w in self.part_title for w in GOAL_WORDS):
-            kind = "goal"
-        else:
-            kind = "preamble"
-        self.doc.unit(kind, line.start, line.end, parent_id=parent.unit_id)
+        self.doc.unit(self._loose_kind(), line.start, line.end, parent_id=parent.unit_id)
+
+    def _loose_kind(self, own_title: str = "") -> str:
+        """What an unnumbered (or titled) paragraph is, by its own title and its part's."""
+        titles = own_title + " " + self.part_title
+        if any(w in titles for w in GOAL_WORDS):
+            return "goal"
+        if any(w in titles for w in CLOSING_WORDS):
+            return "safeguard"
+        return "preamble"
 
     # -- tasks -----------------------------------------------------------------------------
     def _task(self, b: _Block) -> None:
         rank = RANKS.index(b.kind)
         parent = self._parent(rank)
         start, end = b.lines[0].start, b.lines[-1].end
-        if not b.states_roles and any(w in self.part_title for w in CLOSING_WORDS):
-            self.doc.unit("safeguard", start, end, no=_printed(b.kind, b.number),
-                          parent_id=parent.unit_id if parent else "")
+        if not b.states_roles and any(w in self.part_title for w in (*CLOSING_WORDS, *OPENING_WORDS, *GOAL_WORDS)):
+            # the opening and closing parts' numbered paragraphs: guiding ideas, goals, safeguards
+            own = b.lines[0].text.partition("。")[0]
+            self.doc.unit(self._loose_kind(own), start, end, no=_printed(b.kind, b.number),
+                          parent_id=parent.unit_id if parent else "", key=self._key(b.kind, b.number, parent))
             return
         key = self._key(b.kind, b.number, parent)
         unit = self.doc.unit("task", start, end, no=_printed(b.kind, b.number),
@@ -239,8 +254,8 @@ class _Cutter:
     def _key(self, kind: str, number: str, parent) -> str:
         printed = _printed(kind, number)
         key = number if kind == "item" else printed
-        if kind == self.task_kind and self.repeats and parent is not None:
-            key = f"{parent.no}{key}"
+        if kind in self.repeats and parent is not None:
+            key = f"{parent.unit_id.split(':', 1)[1]}{key}"
         base, n = key, 1
         while f"{self.doc.id_prefix}:{key}" in self.doc._ids:
             n += 1
