@@ -20,6 +20,7 @@ from analysis.extraction import deadlines as deadlines_mod
 from analysis.extraction import targets as targets_mod
 from analysis.reading import layouts, normalizers
 from analysis.reading import repairs as repairs_mod
+from analysis.reading.agencies import simplified
 from analysis.reading.manifest import DocumentMeta
 from analysis.reading.normalizers.base import Document, Normalized
 from analysis.reading.source import read_raw
@@ -126,8 +127,9 @@ def measure(result: DocResult) -> None:
         if u.kind not in MEASURED_KINDS:
             continue
         view = UnbrokenView(text, u.char_start, u.char_end)
-        dls = deadlines_mod.find(view.text, 0, len(view.text), year)
-        tgs = targets_mod.find(view.text, 0, len(view.text), dls, view.repairs(result.norm.repairs))
+        reading = simplified(view.text)   # 達到 reads as 达到; spans come back from the raw text
+        dls = deadlines_mod.find(reading, 0, len(reading), year)
+        tgs = targets_mod.find(reading, 0, len(reading), dls, view.repairs(result.norm.repairs))
         result.deadlines[u.unit_id] = [view.deadline(d) for d in dls]
         result.targets[u.unit_id] = [view.target(t) for t in tgs]
 

@@ -18,7 +18,7 @@ from analysis.extraction.deadlines import Deadline
 from analysis.reading.repairs import Repair
 
 _CN = "一二两三四五六七八九十"
-_COUNT_UNITS = "个百分点|个月|个|家|所|名|张|元|次|级|项|人次|人|支|台|床"
+_COUNT_UNITS = "个百分点|个月|个|家|所|名|张|元|次|级|项|人次|人|支|台|床|种"
 _NUMBER = re.compile(
     rf"(?P<a>\d+(?:\.\d+)?)(?:\s*(?P<sep>[-—–~])\s*(?P<b>\d+(?:\.\d+)?))?\s*(?P<unit>[%％﹪]|‰|{_COUNT_UNITS})?")
 _CN_NUMBER = re.compile(rf"(?P<a>[{_CN}]{{1,3}})(?P<unit>个|家|所|名|次|级)")
@@ -27,7 +27,8 @@ _FRACTION = re.compile(r"(?P<den>[二三四五六七八九十])分之(?P<num>[�
 GE_BEFORE = ("不低于", "不少于", "至少", "超过", "高于", "多于", "不小于")
 LE_BEFORE = ("不超过", "不高于", "低于", "控制在", "少于", "最多")
 INCREASE_BEFORE = ("提高", "提升", "增加", "增长", "上升", "扩大")
-REACH_BEFORE = ("达到", "达", "稳定在", "保持在", "降至", "降到", "覆盖", "为")
+REACH_BEFORE = ("达到", "达", "稳定在", "保持在", "降至", "降到", "覆盖", "为",
+                "提高到", "提升到", "增加到", "增长到", "降低到", "下降到", "提高至", "提升至", "增加至")
 MAKE_VERBS = ("建成", "新建", "新创", "新增", "新设置", "新设", "建设", "设置", "引进", "遴选", "招收", "招录",
               "培养", "发展", "筛选", "拥有", "有", "确定", "开展", "调整", "研究", "优化提升", "完成", "创建",
               "达到", "达", "纳入")
@@ -135,6 +136,10 @@ def _judge(seg: str, s: int, e: int, a: float, b: float | None, unit: str):
             end = e + len(word)
             break
     lead = _lead_word(before)
+    if lead is None:    # 提高到每人每年240元: the comparator stands before the per-head qualifier
+        qualified = re.sub(r"(每人每年|每人|人均|每年|年人均)$", "", seg[max(0, s - 10):s])
+        if qualified != seg[max(0, s - 10):s]:
+            lead = _lead_word(qualified[-6:])
     if lead is None and "至少" in before[-5:]:
         lead = "ge"     # 至少调整一次, 至少有1家
     if comparator is None and lead:

@@ -233,6 +233,12 @@ def _joins_items(ch: str, text: str, i: int) -> bool:
     return ch == "等" and after.startswith(("有关部门", "相关部门", "有关单位", "相关单位"))
 
 
+def simplified(text: str) -> str:
+    """Traditional characters as simplified, one for one (offsets hold); nothing else changed."""
+    t2s = _traditional()
+    return "".join(t2s.get(ch, ch) for ch in text)
+
+
 def fold(text: str) -> str:
     """Each character NFKC-folded where that keeps it one character (（ reads as (, ﹪ as %) and
     traditional characters read as simplified (負責 as 负责): one character for one, so offsets hold."""

@@ -136,11 +136,14 @@ def read(doc, unit, start: int, end: int, state: Reading) -> int:
     text, offsets = compact(doc.text, start, end)
     found: list[tuple[list, str]] = []      # (mentions, role; "" for bare names)
     pending: list = []                       # bare names waiting for a role word: "A，B按职责分工负责"
-    for s, e in clauses(text):
-        clause = text[s:e]
-        if kind := g.convention(clause):
+    spans = clauses(text)
+    for s, e in spans:                       # a convention applies to its own statement too:
+        if kind := g.convention(text[s:e]):  # "(A、B负责，C参与。注：排在首位的为牵头部门，下同)"
             state.convention = kind
-            state.notes.append(clause)
+            state.notes.append(text[s:e])
+    for s, e in spans:
+        clause = text[s:e]
+        if g.convention(clause):
             continue
         if m := _NAMES_START.match(clause):
             s += m.end()

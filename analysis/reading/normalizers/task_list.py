@@ -275,7 +275,12 @@ class _Cutter:
                 cut = i
             else:
                 break
-        if cut < len(lines) and not lines[cut - 1].text.endswith(_CLOSED):
+        if cut == len(lines):
+            return []
+        before = lines[cut - 1]
+        closed = before.text.endswith(_CLOSED) or self.g.label_at_start(
+            compact(self.doc.text, before.start, before.end)[0])
+        if not closed and not all(_FURNITURE.search(line.text) for line in lines[cut:]):
             return []                        # the paragraph had not closed: a wrapped line, not a tail
         return lines[cut:]
 
