@@ -16,12 +16,11 @@ from pathlib import Path
 
 import yaml
 
-from analysis import MANIFEST
 from analysis.errors import SourceError, line_col
 from analysis.extraction import document
 from analysis.reading import layouts, normalizers, repairs
 from analysis.reading.agencies import load_dictionary
-from analysis.reading.manifest import DocumentMeta, load_manifest
+from analysis.reading.manifest import DocumentMeta
 from analysis.reading.normalizers.base import Document
 from analysis.reading.source import read_raw
 from analysis.reading.spans import uncovered

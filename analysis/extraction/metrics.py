@@ -5,16 +5,21 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from analysis import DATA_DIR
+from analysis.errors import SourceError
 
 METRICS = DATA_DIR / "dictionaries" / "metrics.yml"
 
 
 @lru_cache(maxsize=2)
 def load(path: Path = METRICS) -> list[dict]:
-    return yaml.safe_load(Path(path).read_text(encoding="utf-8"))["metrics"]
+    from analysis.config import read_yaml, section
+
+    rules = section(path, read_yaml(path)[1], "metrics")
+    for i, rule in enumerate(rules, 1):
+        if not isinstance(rule, dict) or not isinstance(rule.get("id"), str):
+            raise SourceError(path, f"metric rule {i} needs an id (text)")
+    return rules
 
 
 def metric_id(metric_text: str, unit: str = "", rules: list[dict] | None = None) -> str:

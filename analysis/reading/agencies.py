@@ -24,7 +24,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
-import yaml
 
 from analysis import DATA_DIR
 from analysis.reading.spans import SPACE
@@ -171,9 +170,17 @@ class Dictionary:
 
 @lru_cache(maxsize=4)
 def load_dictionary(path: Path = DICTIONARY) -> Dictionary:
-    from analysis.config import read_yaml
+    from analysis.config import read_yaml, section
+    from analysis.errors import SourceError
 
-    return Dictionary(read_yaml(path)[1])
+    data = read_yaml(path)[1]
+    for key in ("prefixes", "cores", "full_names"):
+        section(path, data, key)
+    section(path, data, "leading_group", dict)
+    try:
+        return Dictionary(data)
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise SourceError(path, f"an entry lacks or misshapes {exc}: see the comments at the top of the file") from None
 
 
 @lru_cache(maxsize=1)

@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 
 from analysis import DATA_DIR
 from analysis.errors import SourceError
@@ -75,9 +74,13 @@ def _unopened_titles(text: str) -> list[Repair]:
 
 def load_curated(region: str, text: str, path: Path, source: Path = CURATED) -> list[Repair]:
     """Researcher-listed repairs for one document. Each names the text around the damage."""
-    entries = (yaml.safe_load(Path(source).read_text(encoding="utf-8")) or {}).get("repairs", [])
+    from analysis.config import read_yaml, section
+
+    entries = section(source, read_yaml(source)[1], "repairs")
     out = []
-    for e in entries:
+    for i, e in enumerate(entries, 1):
+        if not isinstance(e, dict) or not all(isinstance(e.get(k), str) for k in ("region", "context", "raw")):
+            raise SourceError(source, f"repair {i} needs region, context and raw (text)")
         if e["region"] != region:
             continue
         context, damaged = e["context"], e["raw"]
