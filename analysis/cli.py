@@ -73,6 +73,8 @@ def _build(args) -> int:
     from analysis.tables import outputs
 
     raw_dir = args.raw_dir or args.manifest.parent
+    if args.overrides != OVERRIDES_FILE and not Path(args.overrides).is_file():
+        raise SourceError(args.overrides, "overrides file not found (--overrides)")
     protect = (raw_dir, args.manifest.parent)
     outputs.check_target(args.out, protect)  # before the work, so a refusal costs nothing
     results = build.build_all(args.manifest, raw_dir, strict=args.strict)

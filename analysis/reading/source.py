@@ -32,6 +32,11 @@ _HTML = re.compile(rb"^\s*(<!doctype html|<html|<head|<body|<\?xml)", re.IGNOREC
 _TAGS = re.compile(rb"</?(div|p|span|td|tr|table|br|a|script|style)\b[^>]*>", re.IGNORECASE)
 
 
+# A document past this size is refused: time and memory grow linearly with size
+# (benchmarks/bench_size.py), and a real task list is a small fraction of it.
+MAX_BYTES = 10_000_000
+
+
 def read_raw(path: Path) -> RawText:
     """Read and decode one raw document, or raise a SourceError naming where it is unusable."""
     path = Path(path)
@@ -39,6 +44,10 @@ def read_raw(path: Path) -> RawText:
         raise SourceError(path, "file not found")
     if not path.is_file():
         raise SourceError(path, "not a regular file")
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise SourceError(path, f"{size:,} bytes: larger than the {MAX_BYTES:,} a document may have "
+                                "(the largest real task lists are under 1 MB); split it or check the file")
     data = path.read_bytes()
     if not data.strip():
         raise SourceError(path, "file is empty")

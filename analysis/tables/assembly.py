@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import bisect
+import re
+
 from collections import defaultdict
 from pathlib import Path
 
 import pandas as pd
 
 from analysis import PROJECT_ROOT
-from analysis.errors import line_col
 from analysis.extraction import metrics
 from analysis.extraction.document import DocResult
 from analysis.reading.repairs import apply
@@ -83,12 +85,21 @@ def _document(r: DocResult) -> dict:
 
 
 def _units(r: DocResult):
+    # one pass over the text for line numbers and one sort of the repairs: linear in document size
+    newlines = [m.start() for m in re.finditer("\n", r.text)]
+    repairs = sorted(r.norm.repairs, key=lambda x: (x.char_start, x.char_end))
+    starts = [x.char_start for x in repairs]
+
+    def line(offset: int) -> int:
+        return bisect.bisect_left(newlines, offset) + 1
+
     for u in sorted(r.norm.units, key=lambda u: u.char_start):
+        inside = repairs[bisect.bisect_left(starts, u.char_start):bisect.bisect_right(starts, u.char_end)]
         yield {"unit_id": u.unit_id, "region": r.meta.region, "doc_id": r.meta.doc_id, "kind": u.kind, "no": u.no,
                "parent_id": u.parent_id, "body_id": u.body_id, "char_start": u.char_start, "char_end": u.char_end,
-               "line_start": line_col(r.text, u.char_start)[0], "line_end": line_col(r.text, u.char_end)[0],
+               "line_start": line(u.char_start), "line_end": line(u.char_end),
                "text": r.text[u.char_start:u.char_end],
-               "text_clean": apply(r.text, u.char_start, u.char_end, r.norm.repairs).strip()}
+               "text_clean": apply(r.text, u.char_start, u.char_end, inside).strip()}
 
 
 def _task_agencies(r: DocResult):
@@ -143,8 +154,19 @@ def _deadlines(r: DocResult):
 
 def _repairs(r: DocResult):
     units = sorted(r.norm.units, key=lambda u: u.char_start)
+    starts = [u.char_start for u in units]
+    newlines = [m.start() for m in re.finditer("\n", r.text)]
+
+    def unit_at(pos: int) -> str:
+        """The first unit (in text order) whose span, ends included, holds pos."""
+        i = bisect.bisect_right(starts, pos) - 1
+        for j in (i - 1, i):      # a unit ending exactly at pos comes before the one starting there
+            if 0 <= j < len(units) and units[j].char_start <= pos <= units[j].char_end:
+                return units[j].unit_id
+        return ""
+
     for rep in r.norm.repairs:
-        unit = next((u.unit_id for u in units if u.char_start <= rep.char_start <= u.char_end), "")
-        yield {"doc_id": r.meta.doc_id, "region": r.meta.region, "unit_id": unit, "char_start": rep.char_start,
-               "char_end": rep.char_end, "line": line_col(r.text, rep.char_start)[0], "raw": rep.raw,
+        yield {"doc_id": r.meta.doc_id, "region": r.meta.region, "unit_id": unit_at(rep.char_start),
+               "char_start": rep.char_start, "char_end": rep.char_end,
+               "line": bisect.bisect_left(newlines, rep.char_start) + 1, "raw": rep.raw,
                "reading": rep.reading, "reason": rep.reason, "confidence": rep.confidence}

@@ -152,3 +152,24 @@ def test_a_mirror_page_with_pinyin_glosses_inside_words_is_refused_by_name(tmp_p
                                        encoding="utf-8")
     with pytest.raises(SourceError, match=r"mirror.txt:1:6: pinyin glosses inside words \('醫\(yī\)', 4 of them\)"):
         build.build_all(raw / "documents.yml", raw)
+
+
+def test_a_document_past_the_size_limit_is_refused_in_one_line(tmp_path, monkeypatch):
+    from analysis.reading import source
+
+    monkeypatch.setattr(source, "MAX_BYTES", 100)
+    path = tmp_path / "big.txt"
+    path.write_text("1.推进。" * 40, encoding="utf-8")
+    with pytest.raises(SourceError, match=r"big.txt: 480 bytes: larger than the 100 a document may have"):
+        source.read_raw(path)
+
+
+def test_task_numbers_run_past_a_thousand(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    lines = "".join(f"{n}.推进第{n}项工作。（市卫生健康委负责）\n" for n in range(1, 1203))
+    (raw / "long.txt").write_text("某市重点工作任务\n" + lines, encoding="utf-8")
+    (raw / "documents.yml").write_text("documents:\n  - {file: long.txt, region: l, year: 2020, level: prefecture}\n",
+                                       encoding="utf-8")
+    tasks = [u.unit_id for u in build.build_all(raw / "documents.yml", raw)[0].norm.units if u.kind == "task"]
+    assert len(tasks) == 1202 and tasks[-1] == "l:1202"

@@ -33,7 +33,7 @@ RANKS = ("part", "section", "item", "sub", "circled")
 MARKERS = {
     "part": re.compile(r"^([一二三四五六七八九十百]+)[、.．]"),
     "section": re.compile(r"^[(（]([一二三四五六七八九十百]+)[)）]"),
-    "item": re.compile(r"^(\d{1,3})(?:[.．、](?!\d)|\s)"),
+    "item": re.compile(r"^(\d{1,5})(?:[.．、](?!\d)|\s)"),
     "sub": re.compile(r"^[(（](\d{1,3})[)）]"),
     "circled": re.compile(r"^([①-⑳])"),
 }
