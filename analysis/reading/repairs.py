@@ -38,7 +38,7 @@ def detect_generic(text: str) -> list[Repair]:
 def _compact_dates(text: str) -> list[Repair]:
     """A date line that lost 年, 月 and 日: "2022914" is 2022年9月14日."""
     out = []
-    for m in re.finditer(r"(?m)^[ \t\u3000]*(\d{7,8})[ \t\u3000]*$", text):
+    for m in re.finditer(r"(?m)^[ \t\u3000]*(\d{7,8})[ \t\u3000]*\r?$", text):   # \r: CRLF files
         digits = m.group(1)
         readings = []
         for i in (5, 6):

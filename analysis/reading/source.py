@@ -53,11 +53,11 @@ def read_raw(path: Path) -> RawText:
         raise SourceError(path, "file is empty")
     digest = hashlib.sha256(data).hexdigest()
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return RawText(path, _decode(path, data, "utf-16"), digest, "utf-16")
+        return RawText(path, _lone_cr(_decode(path, data, "utf-16")), digest, "utf-16")
     _reject_binary(path, data)
     _reject_html(path, data)
     try:
-        return RawText(path, data.decode("utf-8"), digest, "utf-8")
+        return RawText(path, _lone_cr(data.decode("utf-8")), digest, "utf-8")
     except UnicodeDecodeError as exc:
         if exc.start >= len(data) - 3 and exc.reason == "unexpected end of data":
             raise SourceError(path, "truncated: the file ends inside a character", *_byte_position(data, exc.start)) from None
@@ -68,11 +68,17 @@ def read_raw(path: Path) -> RawText:
         raise SourceError(path, f"not valid UTF-8 (byte 0x{data[utf8_error.start]:02x}); save the file as UTF-8",
                           line, col) from None
     try:
-        return RawText(path, data.decode("gb18030"), digest, "gb18030")
+        return RawText(path, _lone_cr(data.decode("gb18030")), digest, "gb18030")
     except UnicodeDecodeError:
         line, col = _byte_position(data, utf8_error.start)
         raise SourceError(path, f"neither UTF-8 nor GB18030 (byte 0x{data[utf8_error.start]:02x}); "
                                 "save the file as UTF-8", line, col) from None
+
+
+def _lone_cr(text: str) -> str:
+    """A carriage return alone (old Mac line ends) reads as a line break: one character for one,
+    so every offset still points at the raw file's characters."""
+    return re.sub(r"\r(?!\n)", "\n", text) if "\r" in text else text
 
 
 def _decode(path: Path, data: bytes, encoding: str) -> str:

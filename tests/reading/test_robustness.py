@@ -326,3 +326,15 @@ def test_random_damage_ends_in_a_build_or_a_named_error(tmp_path, originals, reg
     except SourceError as exc:
         message = str(exc)
         assert "\n" not in message and METAS[region].file in message
+
+
+@pytest.mark.parametrize("ending", ["\r\n", "\r"])
+@pytest.mark.parametrize("region", sorted(METAS))
+def test_crlf_and_cr_only_line_ends_read_the_same_repairs_included(tmp_path, originals, region, ending):
+    text = (RAW_DIR / METAS[region].file).read_text(encoding="utf-8").replace("\r\n", "\n")
+    result = read_variant(tmp_path, region, text.replace("\n", ending).encode("utf-8"))
+    base = originals[region]
+    assert [(u.unit_id, u.kind) for u in result.norm.units] == [(u.unit_id, u.kind) for u in base.norm.units]
+    assert [(r.reading, r.reason) for r in result.norm.repairs] == [(r.reading, r.reason) for r in base.norm.repairs]
+    assert {k: [d.date for d in v] for k, v in result.deadlines.items()} == \
+        {k: [d.date for d in v] for k, v in base.deadlines.items()}
