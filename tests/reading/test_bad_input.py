@@ -186,3 +186,11 @@ def test_raw_files_resolve_inside_the_raw_folder(raw, good_out, file):
     (raw / "documents.yml").write_text(manifest.replace("file: tibet-2021.txt", f"file: {file}"), encoding="utf-8")
     assert_one_line_error(build(raw, good_out), f"file '{file}' is outside the raw folder")
     assert_untouched(good_out)
+
+
+def test_a_document_pasted_in_four_times_is_named_not_swallowed_by_its_footer(raw, good_out):
+    text = (raw / "wuhu-2021.txt").read_text(encoding="utf-8")
+    (raw / "wuhu-2021.txt").write_text(text * 4, encoding="utf-8")
+    assert_one_line_error(build(raw, good_out), "wuhu-2021.txt:137:1: 54 numbered paragraphs after the page footer "
+                                                "(line 94): is a second document in the file?")
+    assert_untouched(good_out)

@@ -89,6 +89,10 @@ def normalize(doc: Document, p: Params) -> None:
         t = line.text
         if footer_re and footer_re.match(t):
             reader.close()
+            numbered = [rest for rest in lines[i:] if task_re.match(rest.text)]
+            if len(numbered) >= 2:   # page furniture holds no tasks: a second document follows
+                raise doc.error(numbered[0].start, f"{len(numbered)} numbered paragraphs after the page footer "
+                                                   f"(line {line.no}): is a second document in the file?")
             for rest in lines[i:]:
                 doc.unit("boilerplate", rest.start, rest.end)
             break
