@@ -74,3 +74,17 @@ def test_text_fields_must_be_text_and_levels_known(tmp_path):
     path.write_text("documents:\n  - {file: a.txt, year: 2020, level: county}\n", encoding="utf-8")
     with pytest.raises(SourceError, match=r"lacks region \(required: file, region, year, level\)"):
         load_manifest(path)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("settings: {k: 0}\n", "setting k: 0 is out of range"),
+    ("settings: {min_similarity: 1.5}\n", "setting min_similarity: 1.5 is out of range"),
+    ("task_similarity: {per_region: 0}\n", "per_region must be a whole number ≥ 1, not 0"),
+])
+def test_shared_wording_settings_out_of_range_are_named(tmp_path, text, message):
+    from analysis.wording.shared_passages import load_config
+
+    path = tmp_path / "shared_wording.yml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SourceError, match=message):
+        load_config(path)

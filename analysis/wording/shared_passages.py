@@ -50,6 +50,13 @@ def load_config(path: Path = CONFIG_FILE) -> Config:
         settings = Settings(**{k: (float(v) if k in ("min_similarity", "edit_cost") else int(v)) for k, v in raw.items()})
     except (TypeError, ValueError) as exc:
         raise SourceError(path, f"settings must be numbers ({exc})") from None
+    for name in raw:     # a zero or negative size would find nothing, silently
+        value = getattr(settings, name)
+        low = 0.0 if name in ("min_similarity", "edit_cost") else 1
+        if value < low or (name == "min_similarity" and value > 1) or (name == "edit_cost" and value == 0):
+            raise SourceError(path, f"setting {name}: {value} is out of range "
+                                    f"({'0 < x ≤ 1' if name == 'min_similarity' else 'a positive number'})",
+                              _line(text, name))
     bp = data.get("boilerplate") or {}
     patterns = []
     for p in bp.get("patterns") or []:
@@ -58,7 +65,10 @@ def load_config(path: Path = CONFIG_FILE) -> Config:
         except re.error as exc:
             raise SourceError(path, f"boilerplate pattern '{p}' is not a regular expression ({exc})",
                               _line(text, str(p)[:10])) from None
-    per_region = int((data.get("task_similarity") or {}).get("per_region", 3))
+    per_region = (data.get("task_similarity") or {}).get("per_region", 3)
+    if isinstance(per_region, bool) or not isinstance(per_region, int) or per_region < 1:
+        raise SourceError(path, f"task_similarity per_region must be a whole number ≥ 1, not {per_region!r}",
+                          _line(text, "per_region"))
     return Config(settings, per_region, float(bp.get("share", 0.5)), tuple(patterns))
 
 
