@@ -88,3 +88,11 @@ def test_shared_wording_settings_out_of_range_are_named(tmp_path, text, message)
     path.write_text(text, encoding="utf-8")
     with pytest.raises(SourceError, match=message):
         load_config(path)
+
+
+def test_a_string_where_a_list_belongs_is_named_not_split_into_characters(tmp_path):
+    path = tmp_path / "agencies.yml"
+    path.write_text("prefixes: []\ncores: [{zh: 卫健委, en: x, function: health, aliases: 卫生健康委}]\nfull_names: []\n"
+                    "leading_group: {pattern: x, function: y, en: z}\n", encoding="utf-8")
+    with pytest.raises(SourceError, match=r"'aliases' of 卫健委 \(write a list: aliases: \[a, b\]\)"):
+        load_dictionary(path)

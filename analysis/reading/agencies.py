@@ -77,6 +77,14 @@ class UnknownAgency(ValueError):
         self.offset = offset
 
 
+def _aliases(entry: dict) -> list[str]:
+    """An entry's aliases, which must be a list: a bare string would be read character by character."""
+    aliases = entry.get("aliases", [])
+    if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+        raise TypeError(f"'aliases' of {entry.get('zh')} (write a list: aliases: [a, b])")
+    return aliases
+
+
 @dataclass(frozen=True)
 class _Core:
     zh: str
@@ -90,12 +98,12 @@ class Dictionary:
         self.cores: dict[str, _Core] = {}
         for c in data["cores"]:
             core = _Core(c["zh"], c["en"], c["function"])
-            for alias in [c["zh"], *c.get("aliases", [])]:
+            for alias in [c["zh"], *_aliases(c)]:
                 self.cores[fold(alias)] = core
         self.full: dict[str, Agency] = {}
         for f in data["full_names"]:
             agency = Agency(f["zh"], f["en"], f["function"], f["level"])
-            for alias in [f["zh"], *f.get("aliases", [])]:
+            for alias in [f["zh"], *_aliases(f)]:
                 self.full[fold(alias)] = agency
         lg = data["leading_group"]
         self.group_re = re.compile(lg["pattern"])
@@ -180,7 +188,8 @@ def load_dictionary(path: Path = DICTIONARY) -> Dictionary:
     try:
         return Dictionary(data)
     except (KeyError, TypeError, AttributeError) as exc:
-        raise SourceError(path, f"an entry lacks or misshapes {exc}: see the comments at the top of the file") from None
+        raise SourceError(path, f"an entry lacks or misshapes {str(exc).strip(chr(34))}: see the comments at the top "
+                                "of the file") from None
 
 
 @lru_cache(maxsize=1)
