@@ -51,7 +51,10 @@ def make_params(family: str, raw: dict):
         if choices and value not in choices:
             raise ValueError(f"parameter {name} of family {family} must be one of {', '.join(choices)}, not '{value}'")
         values[name] = value
-    return cls(**values)
+    params = cls(**values)
+    if check := getattr(params, "check", None):
+        check()                       # a family's own checks, e.g. that a regular expression compiles
+    return params
 
 
 def normalize(doc, family: str, params) -> None:

@@ -65,6 +65,14 @@ class Params:
 
     CHOICES = {"task_marker": ("arabic", "cn_paren"), "roles": ("parenthesis", "first_listed")}
 
+    def check(self) -> None:
+        if not isinstance(self.footer, str):
+            raise ValueError("parameter footer of family paragraphs must be a regular expression (text)")
+        try:
+            re.compile(self.footer)
+        except re.error as exc:
+            raise ValueError(f"parameter footer of family paragraphs is not a regular expression ({exc})") from None
+
 
 class _Open:
     """The paragraph being read: its kind, lines and where it hangs."""
