@@ -10,4 +10,6 @@ repairs, deadlines, targets), which `analysis.tables` assembles.
     clauses     positions in Chinese text: inside a title or quotes, which clause
     agreement   `python -m analysis.extraction.agreement`: reading and extraction against the
                 independent second reading in tests/fixtures/reading/
+    held_out    `python -m analysis.extraction.held_out [FOLDER]`: documents built from metadata
+                only (no family) against answer keys (tests/fixtures/genre/)
 """

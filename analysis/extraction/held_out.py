@@ -1,6 +1,6 @@
 """How the build reads documents it was not tuned for, against answer keys written by a reader.
 
-    python benchmarks/held_out_agreement.py [FOLDER]   (default tests/fixtures/genre)
+    python -m analysis.extraction.held_out [FOLDER]   (default tests/fixtures/genre)
 
 FOLDER holds NN-slug.txt documents and NN-slug.yml keys (file, level, region, year, tasks with
 marker, starts_with, agencies {name, role}, deadlines {date}, targets {value, comparator}). Each
@@ -20,13 +20,9 @@ from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from analysis import PROJECT_ROOT
 
-from analysis import build  # noqa: E402
-from analysis.errors import SourceError  # noqa: E402
-from analysis.reading.agencies import squeeze  # noqa: E402
-from analysis.tables.assembly import assemble  # noqa: E402
+GENRE = PROJECT_ROOT / "tests" / "fixtures" / "genre"
 
 
 def _prf(gold: Counter, got: Counter) -> tuple[float, float, float]:
@@ -39,11 +35,18 @@ def _prf(gold: Counter, got: Counter) -> tuple[float, float, float]:
 def _marker_free(text: str) -> str:
     import re
 
+    from analysis.reading.agencies import squeeze
+
     t = re.sub(r"^\s*(?:[(（]?[一二三四五六七八九十百\d]+[)）]|[一二三四五六七八九十百\d]+[、.．]|[①-⑳])", "", text)
     return squeeze(t)
 
 
 def score_document(key_path: Path) -> dict:
+    from analysis import build
+    from analysis.errors import SourceError
+    from analysis.reading.agencies import squeeze
+    from analysis.tables.assembly import assemble
+
     key = yaml.safe_load(key_path.read_text(encoding="utf-8"))
     doc = key_path.parent / key["file"]
     with tempfile.TemporaryDirectory() as tmp:
@@ -88,8 +91,26 @@ def score_document(key_path: Path) -> dict:
     return out
 
 
+def scores(folder: Path = GENRE) -> tuple[list[dict], dict]:
+    """Per-document rows and the totals: share of tasks found, (P, R, F1) per field."""
+    rows = [score_document(p) for p in sorted(Path(folder).glob("*.yml"))]
+    total = {k: [Counter(), Counter()] for k in ("agencies", "deadlines", "targets")}
+    n_tasks = n_found = 0
+    for r in rows:
+        n_tasks += r["tasks"]
+        if "error" in r:
+            continue
+        n_found += r["found"]
+        for k in total:
+            g, b = r[k]
+            total[k][0] += Counter({(r["name"], *key): v for key, v in g.items()})
+            total[k][1] += Counter({(r["name"], *key): v for key, v in b.items()})
+    summary = {"tasks_found": n_found / max(1, n_tasks), **{k: _prf(g, b) for k, (g, b) in total.items()}}
+    return rows, summary
+
+
 def main() -> int:
-    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "tests" / "fixtures" / "genre"
+    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else GENRE
     rows = [score_document(p) for p in sorted(folder.glob("*.yml"))]
     total = {k: [Counter(), Counter()] for k in ("agencies", "deadlines", "targets")}
     n_tasks = n_found = 0
