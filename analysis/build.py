@@ -30,6 +30,13 @@ def build_all(manifest: Path = MANIFEST, raw_dir: Path = RAW_DIR, timings: dict 
     return [process(meta, raw_dir, timings, strict) for meta in docs]
 
 
+def assemble_tables(results: list[DocResult], **assemble_options) -> dict[str, pd.DataFrame]:
+    """The tables of documents already built (`analysis.tables.assembly.assemble`)."""
+    from analysis.tables.assembly import assemble
+
+    return assemble(results, **assemble_options)
+
+
 def build_tables(manifest: Path = MANIFEST, raw_dir: Path = RAW_DIR, strict: bool = False,
                  **assemble_options) -> dict[str, pd.DataFrame]:
     """The tables of the manifest's documents, not written anywhere (for the evaluations and the report)."""
