@@ -27,6 +27,8 @@ def main(argv: list[str] | None = None) -> int:
     group = tp.add_mutually_exclusive_group(required=True)
     group.add_argument("--agreement", action="store_true", help="accuracy, kappa and per-topic F1 against the references")
     group.add_argument("--explain", metavar="UNIT_ID", help="a unit's text, codes, scores and evidence")
+    group.add_argument("--write-training", action="store_true",
+                       help="write data/taxonomy/fallback_training.csv from the shipped documents' lexicon codes")
     tp.add_argument("-v", "--verbose", action="store_true", help="with --agreement: list every disagreement")
     tp.add_argument("--overrides", type=Path, default=OVERRIDES_FILE, help="overrides file for --explain")
     ins = sub.add_parser("inspect", help="how a new document would be cut: units, tasks, agencies, what is left over")
@@ -134,6 +136,15 @@ def _topics(args) -> int:
 
     assembled = build.build_tables(code_topics=False)
     coder = TopicCoder()
+    if args.write_training:
+        from analysis.topics.coder import lexicon_training
+        from analysis.topics.model import TRAINING_FILE, write_training
+
+        coded, scores = topics.code(assembled, overrides=None, coder=coder)
+        ids, labels, texts = lexicon_training(coded, scores)
+        write_training(TRAINING_FILE, ids, labels, texts)
+        print(f"wrote {len(ids)} lexicon-coded tasks to {TRAINING_FILE}")
+        return 0
     if args.agreement:  # the automatic coding alone: overrides would score the researcher, not the method
         coded, scores = topics.code(assembled, overrides=None, coder=coder)
         print(topic_agreement.report(coded, scores, coder, verbose=args.verbose))

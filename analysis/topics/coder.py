@@ -272,11 +272,16 @@ def code_units(units: pd.DataFrame, targets: pd.DataFrame, agencies: pd.DataFram
 def _model_rows(coder: TopicCoder, rows: list[dict], scores: dict[str, UnitScore], silent: list) -> list[dict]:
     if not silent:
         return []
-    from analysis.topics.model import fit_predict
+    from analysis.topics.model import fit_predict, load_training
 
-    train = [r for r in rows if r["is_primary"] and r["method"] == "lexicon"]
-    preds = fit_predict(coder.segmenter.tokens, [scores[r["unit_id"]].own_text for r in train],
-                        [r["topic"] for r in train], [scores[u["unit_id"]].own_text for u in silent])
+    fixed = load_training()
+    if fixed is not None:        # the same training set whatever the manifest holds
+        texts, labels = fixed
+    else:
+        train = [r for r in rows if r["is_primary"] and r["method"] == "lexicon"]
+        texts, labels = [scores[r["unit_id"]].own_text for r in train], [r["topic"] for r in train]
+    preds = fit_predict(coder.segmenter.tokens, texts, labels, [scores[u["unit_id"]].own_text for u in silent])
+    train = texts
     out = []
     for i, unit in enumerate(silent):
         topic, p = preds[i] if preds else (None, 0.0)
@@ -286,3 +291,10 @@ def _model_rows(coder: TopicCoder, rows: list[dict], scores: dict[str, UnitScore
                     "evidence": f"classifier p={p:.2f}, trained on {len(train)} lexicon-coded units" if topic
                     else "no lexicon term and too few coded units to train the classifier"})
     return out
+
+
+def lexicon_training(task_topics: pd.DataFrame, scores: dict[str, UnitScore]) -> tuple[list, list, list]:
+    """(unit_ids, topics, own texts) of the tasks the lexicon coded: the classifier's training set."""
+    train = task_topics[task_topics["is_primary"] & (task_topics["method"] == "lexicon")]
+    ids = list(train["unit_id"])
+    return ids, list(train["topic"]), [scores[u].own_text for u in ids]

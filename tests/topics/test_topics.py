@@ -242,3 +242,45 @@ def test_build_with_bad_overrides_stops_with_one_line(tmp_path):
     assert p.stderr.strip().endswith("overrides.csv:2: unknown topic code 'nonsense'")
     assert p.stderr.count("\n") == 1
     assert not (tmp_path / "out").exists()
+
+
+def test_the_classifiers_training_set_is_the_shipped_lexicon_codes(t):
+    """data/taxonomy/fallback_training.csv is what `topics --write-training` writes today (not stale)."""
+    from analysis.topics import table
+    from analysis.topics.coder import TopicCoder, lexicon_training
+    from analysis.topics.model import load_training
+
+    coded, scores = table.code({k: v for k, v in t.items()}, overrides=None, coder=TopicCoder())
+    ids, labels, texts = lexicon_training(coded, scores)
+    assert load_training() == (texts, labels)
+    assert len(ids) == 284
+
+
+def test_a_documents_codes_do_not_depend_on_the_other_documents_built_with_it(tmp_path):
+    import shutil
+
+    import yaml
+
+    from analysis import RAW_DIR, build
+
+    forms = RAW_DIR.parent.parent / "tests" / "fixtures" / "forms"
+    entry = {"file": "label-lines-2019.txt", "region": "jia", "year": 2019, "level": "county"}
+    alone, together = tmp_path / "alone", tmp_path / "together"
+    alone.mkdir()
+    shutil.copytree(RAW_DIR, together)
+    # a task no lexicon term codes goes to the classifier: alone, the old build had too few coded
+    # units to train it (NOT CODED); beside the five it was coded. The fixed training set ends that.
+    text = (forms / entry["file"]).read_text(encoding="utf-8").replace(
+        "三、保障措施", "三、其他工作\n4.做好有关工作。（县卫健局负责）\n四、保障措施")
+    for folder in (alone, together):
+        (folder / entry["file"]).write_text(text, encoding="utf-8")
+    (alone / "documents.yml").write_text(yaml.safe_dump({"documents": [entry]}, allow_unicode=True), "utf-8")
+    with open(together / "documents.yml", "a", encoding="utf-8") as f:
+        f.write("  - " + yaml.safe_dump(entry, allow_unicode=True).replace("\n", "\n    ").rstrip() + "\n")
+    codes = []
+    for folder in (alone, together):
+        tt = build.build_tables(folder / "documents.yml", folder, overrides=None)["task_topics"]
+        mine = tt[tt.doc_id == "jia-2019"][["unit_id", "topic", "is_primary", "rank", "method"]]
+        codes.append(mine.reset_index(drop=True))
+    assert len(codes[0]) >= 4 and codes[0].equals(codes[1])
+    assert codes[0].set_index("unit_id").loc["jia:4", "method"] == "model"
