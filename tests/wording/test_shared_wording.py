@@ -188,3 +188,19 @@ def test_bad_boilerplate_pattern_is_a_one_line_error(tmp_path):
     bad.write_text("boilerplate:\n  patterns:\n    - 以习近平(新时代\n", encoding="utf-8")
     with pytest.raises(SourceError, match=r"shared_wording.yml:3: boilerplate pattern .* is not a regular expression"):
         shared_wording.load_config(bad)
+
+
+def test_past_a_dozen_regions_each_task_keeps_its_nearest_tasks_anywhere_so_rows_grow_linearly(t, monkeypatch):
+    from analysis.topics.coder import TopicCoder
+    from analysis.wording import similarity
+
+    monkeypatch.setattr(similarity, "ALL_REGIONS_UP_TO", 2)     # the five regions stand for a large corpus
+    tokens = TopicCoder().segmenter.tokens
+    ts = similarity.table(t["units"], t["task_topics"], {}, tokens, per_region=3)
+    per_task = ts.groupby("unit_id").size()
+    assert per_task.max() == 3 * similarity.NEAREST_FACTOR and (ts.region != ts.other_region).all()
+    assert len(ts) <= 3 * similarity.NEAREST_FACTOR * len(per_task)
+    # ranks run over all other regions, nearest first
+    one = ts[ts.unit_id == "yancheng:2"].sort_values("rank")
+    assert one.score.is_monotonic_decreasing and one["rank"].tolist() == list(range(1, len(one) + 1))
+    assert one.iloc[0].other_unit_id == "qinghai:(一)"
