@@ -173,3 +173,17 @@ def test_task_numbers_run_past_a_thousand(tmp_path):
                                        encoding="utf-8")
     tasks = [u.unit_id for u in build.build_all(raw / "documents.yml", raw)[0].norm.units if u.kind == "task"]
     assert len(tasks) == 1202 and tasks[-1] == "l:1202"
+
+
+def test_responsibility_written_as_a_sentence_of_the_task(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "s.txt").write_text("某县2018年医改工作要点\n1.推进县域医共体建设，实现乡镇全覆盖。由县卫计局牵头，县财政局、县人社局配合。\n"
+                               "2.加强基层卫生人才队伍建设。由县卫计局负责。\n3.加强宣传引导，营造良好氛围。\n", encoding="utf-8")
+    (raw / "documents.yml").write_text("documents:\n  - {file: s.txt, region: s, year: 2018, level: county}\n",
+                                       encoding="utf-8")
+    result = build.build_all(raw / "documents.yml", raw)[0]
+    rows = {(a.unit_id, a.mention.raw, a.role) for a in result.norm.agencies}
+    assert rows == {("s:1", "县卫计局", "lead"), ("s:1", "县财政局", "support"), ("s:1", "县人社局", "support"),
+                    ("s:2", "县卫计局", "lead")}
+    assert result.norm.no_agency == ["s:3"]

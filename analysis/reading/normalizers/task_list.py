@@ -239,6 +239,8 @@ class _Cutter:
         for s, e in spans:
             if responsibility.is_statement(self.doc, s, e, last=(s, e) == spans[-1]):
                 responsibility.read(self.doc, unit, s, e, self.state)
+        if len(self.doc.out.agencies) == before:
+            self._sentence_roles(unit, start, end)
         # a scope note standing in the paragraph, outside any parenthesis
         outside, _ = compact(self.doc.text, start, end)
         if (kind := self.g.convention(outside)) and not self.state.convention:
@@ -246,6 +248,15 @@ class _Cutter:
         _dedupe(self.doc, before)
         if len(self.doc.out.agencies) == before:
             self.doc.out.no_agency.append(unit.unit_id)
+
+    def _sentence_roles(self, unit, start: int, end: int) -> None:
+        """Responsibility written as a sentence of the task: "由县卫健局牵头，县医保局配合。"."""
+        text = self.doc.text
+        for m in re.finditer(r"由([^。；;由]{2,80}?(?:牵头|负责|配合|参与)[^。；;]{0,60})[。；;]?", text[start:end]):
+            s, e = start + m.start(1), start + m.end(1)
+            if self.g.role_at_end(compact(text, s, e)[0].split("，")[0].split(",")[0]) and \
+                    responsibility.read(self.doc, unit, s, e, self.state):
+                return
 
     def _parent(self, rank: int):
         above = [u for k, u in self.headings.items() if RANKS.index(k) < rank]
