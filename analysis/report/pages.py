@@ -27,7 +27,7 @@ th{background:#f4f4f4} pre{background:#f7f7f7;padding:.6em;overflow-x:auto;font-
 """
 
 
-def notebook_to_html(path: Path, title: str | None = None, nav: str = "") -> str:
+def notebook_to_html(path: Path, title: str | None = None, nav: str = "", stamp: str = "") -> str:
     nb = nbformat.read(path, as_version=4)
     parts, n_fig = [], 0
     for cell in nb.cells:
@@ -40,12 +40,13 @@ def notebook_to_html(path: Path, title: str | None = None, nav: str = "") -> str
                     n_fig += 1
                 parts.append(piece)
     title = title or first_heading(nb) or path.stem
-    return page(title, "\n".join(p for p in parts if p), nav, source=path.name)
+    return page(title, "\n".join(p for p in parts if p), nav, source=path.name, stamp=stamp)
 
 
-def page(title: str, body: str, nav: str = "", source: str = "", plotly: bool = True) -> str:
+def page(title: str, body: str, nav: str = "", source: str = "", plotly: bool = True, stamp: str = "") -> str:
     footer = f"<footer>Generated from <code>notebooks/{html.escape(source)}</code> by " \
-             f"<code>python -m analysis report</code>.</footer>" if source else ""
+             f"<code>python -m analysis report</code>.{stamp}</footer>" if source else \
+        (f"<footer>{stamp}</footer>" if stamp else "")
     return (f"<!DOCTYPE html>\n<html lang=\"zh-Hans\"><head><meta charset=\"utf-8\">"
             f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
             f"<title>{html.escape(title)}</title><style>{CSS}</style>"
@@ -76,3 +77,26 @@ def first_heading(nb) -> str:
                 if line.startswith("#"):
                     return line.lstrip("#").strip()
     return ""
+
+
+def stamp(tables_dir: Path, project_root: Path) -> str:
+    """What a page was made from: the commit, when, and the checksums of the documents read."""
+    import subprocess
+    from datetime import datetime, timezone
+
+    import pandas as pd
+
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=project_root, capture_output=True,
+                                text=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "analysis", "notebooks", "data"],
+                               cwd=project_root, capture_output=True, text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        commit, dirty = "", ""
+    when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    docs = pd.read_parquet(Path(tables_dir) / "documents.parquet", columns=["doc_id", "sha256"])
+    sums = ", ".join(f"{d} {h[:12]}" for d, h in zip(docs.doc_id, docs.sha256))
+    code = f"commit <code>{html.escape(commit)}</code>{' (with uncommitted changes)' if dirty else ''}" if commit \
+        else "no git commit"
+    return (f"<br>Made {when} from {code}; inputs (sha256 of each raw document, first 12 hex digits): "
+            f"{html.escape(sums)}.")

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from analysis import PROCESSED_DIR, PROJECT_ROOT
 from analysis.errors import SourceError
-from analysis.report.pages import first_heading, notebook_to_html, page
+from analysis.report.pages import first_heading, notebook_to_html, page, stamp
 from analysis.tables.staging import staged
 
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
@@ -43,11 +43,12 @@ def run(notebooks_dir: Path = NOTEBOOKS_DIR, out_dir: Path = REPORTS_DIR, figure
         titles = {nb: _title(executed / nb.name) for nb in notebooks}
         nav = "<nav><a href=\"index.html\">索引 Index</a>" + "".join(
             f"<a href=\"{nb.stem}.html\">{html.escape(titles[nb].split(' ', 1)[0])}</a>" for nb in notebooks) + "</nav>"
+        made = stamp(Path(tables_dir), PROJECT_ROOT)
         for nb in notebooks:
-            (pages_tmp / f"{nb.stem}.html").write_text(notebook_to_html(executed / nb.name, titles[nb], nav),
+            (pages_tmp / f"{nb.stem}.html").write_text(notebook_to_html(executed / nb.name, titles[nb], nav, made),
                                                        encoding="utf-8")
         figures = sorted(f.stem for f in figures_tmp.glob("*.png"))
-        (pages_tmp / "index.html").write_text(_index(notebooks, titles, figures, figures_dir, out_dir),
+        (pages_tmp / "index.html").write_text(_index(notebooks, titles, figures, figures_dir, out_dir, made),
                                               encoding="utf-8")
     return timings
 
@@ -98,7 +99,8 @@ def _title(executed: Path) -> str:
     return first_heading(nbformat.read(executed, as_version=4)) or executed.stem
 
 
-def _index(notebooks: list[Path], titles: dict, figures: list[str], figures_dir: Path, out_dir: Path) -> str:
+def _index(notebooks: list[Path], titles: dict, figures: list[str], figures_dir: Path, out_dir: Path,
+           made: str = "") -> str:
     items = "".join(f"<li><a href=\"{nb.stem}.html\">{html.escape(titles[nb])}</a></li>" for nb in notebooks)
     try:
         rel = figures_dir.resolve().relative_to(out_dir.resolve().parent)
@@ -111,4 +113,4 @@ def _index(notebooks: list[Path], titles: dict, figures: list[str], figures_dir:
             f"<p>盐城 Yancheng 2022 · 西藏 Tibet 2021 · 青海 Qinghai 2022 · 绍兴 Shaoxing 2016 · 芜湖 Wuhu 2021</p>"
             f"<h2>简报 Briefings</h2><ol>{items}</ol>"
             + (f"<h2>图 Figures (static, with the data behind each)</h2><ul>{fig_items}</ul>" if fig_items else ""))
-    return page("医改重点任务跨地区比较 Briefings", body, plotly=False)
+    return page("医改重点任务跨地区比较 Briefings", body, plotly=False, stamp=made)

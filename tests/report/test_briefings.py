@@ -83,6 +83,18 @@ def test_rerunning_a_notebook_gives_the_same_figure_data(report, tmp_path):
     assert again == (report / "figures" / "topics_heatmap.csv").read_bytes()
 
 
+def test_every_page_carries_its_stamp(report):
+    """Commit, time made, and the sha256 of each raw document, on the index and every briefing."""
+    import pandas as pd
+
+    docs = pd.read_parquet(PROJECT_ROOT / "data" / "processed" / "documents.parquet")
+    for page in (report / "reports").glob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert re.search(r"Made \d{4}-\d\d-\d\d \d\d:\d\d UTC from (commit <code>[0-9a-f]{12}</code>|no git commit)", html), page.name
+        for doc_id, sha in zip(docs.doc_id, docs.sha256):
+            assert f"{doc_id} {sha[:12]}" in html, (page.name, doc_id)
+
+
 def test_briefing_states_provenance(report):
     html = (report / "reports" / "03_targets.html").read_text(encoding="utf-8")
     # Qinghai's DRG/DIP floor, with its task id and source sentence
