@@ -96,6 +96,7 @@ class Reading:
 
 
 _NAMES_START = re.compile(r"^(由|请|各由)")
+_LEAD_MARK = re.compile(r"[(（](牵头|牵头单位|牵头部门|主责)[)）]")
 
 
 def clauses(compact: str) -> list[tuple[int, int]]:
@@ -136,6 +137,7 @@ def read(doc, unit, start: int, end: int, state: Reading) -> int:
     text, offsets = compact(doc.text, start, end)
     found: list[tuple[list, str]] = []      # (mentions, role; "" for bare names)
     pending: list = []                       # bare names waiting for a role word: "A，B按职责分工负责"
+    marked_lead = False
     spans = clauses(text)
     for s, e in spans:                       # a convention applies to its own statement too:
         if kind := g.convention(text[s:e]):  # "(A、B负责，C参与。注：排在首位的为牵头部门，下同)"
@@ -154,7 +156,13 @@ def read(doc, unit, start: int, end: int, state: Reading) -> int:
         if label:
             _flush(found, pending)
             role = {"lead": "lead", "support": "support", "listed": ""}[label[1]]
-            found.append((_names(doc, offsets, s + label[2], e), role))
+            s += label[2]
+            clause = text[s:e]
+            if role == "" and (mark := _LEAD_MARK.search(clause)):   # 责任单位：X（牵头），Y、Z
+                found.append((_names(doc, offsets, s, s + mark.start()), "lead"))
+                marked_lead = True
+                continue
+            found.append((_names(doc, offsets, s, e), role))
             continue
         if role := g.role_at_end(clause):
             phrase, kind = role
@@ -164,9 +172,16 @@ def read(doc, unit, start: int, end: int, state: Reading) -> int:
             continue
         if any(w in clause for w in g.time_words) and not doc.is_agency_shaped(*raw_span(offsets, s, e)):
             continue                         # a time bound: the deadline reader takes it
+        if (mark := _LEAD_MARK.search(clause)) and mark.end() == len(clause):
+            _flush(found, pending)
+            found.append((_names(doc, offsets, s, s + mark.start()), "lead"))
+            marked_lead = True
+            continue
         if doc.is_agency_shaped(*raw_span(offsets, s, e)):
             pending += _names(doc, offsets, s, e)
     _flush(found, pending)
+    if marked_lead:       # once a lead is marked, the names listed with it support
+        found = [(m, "support" if role == "" else role) for m, role in found]
     n = 0
     for mentions, role in found:
         if not mentions:

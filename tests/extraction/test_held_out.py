@@ -15,3 +15,13 @@ def test_documents_nobody_tuned_for_reach_the_bars():
     assert summary["targets"][2] >= 0.85
     # every layout was found without a family in the manifest
     assert all(r["layout"].startswith("detected ") for r in rows)
+
+
+def test_the_second_set_written_without_sight_of_the_code_reaches_the_bars_it_reached_when_measured():
+    """tests/fixtures/genre2: first measured at 78.5% of tasks, agencies F1 0.78 (held out); after
+    section-level label lines and 责任单位：X（牵头）,Y were read, 92.5% and 0.94. Guard those figures."""
+    from analysis import PROJECT_ROOT
+
+    rows, summary = scores(PROJECT_ROOT / "tests" / "fixtures" / "genre2")
+    assert len(rows) == 10 and summary["tasks_found"] >= 0.90
+    assert summary["agencies"][2] >= 0.90 and summary["deadlines"][2] >= 0.90 and summary["targets"][2] >= 0.85

@@ -110,7 +110,26 @@ def normalize(doc: Document, p: Params) -> None:
     task_kind = _task_kind(blocks)
     if task_kind is None:
         raise doc.error(lines[0].start, "no numbered paragraphs (一、 (一) 1. (1) ①): not a task list")
-    _Cutter(doc, g, task_kind, blocks).cut()
+    inherit = False
+    if (children := _unstated_children(blocks, task_kind)) is not None:
+        task_kind, inherit = children, True
+    _Cutter(doc, g, task_kind, blocks, inherit).cut()
+
+
+def _unstated_children(blocks: list[_Block], kind: str) -> str | None:
+    """The kind below `kind` when `kind`'s paragraphs state responsibility for a section of
+    numbered items that state none themselves ("一、… 牵头单位：X" then 1. 2. 3.): those items
+    are the tasks, and each inherits its section's statement."""
+    rank = RANKS.index(kind)
+    own = [b for b in blocks if b.kind == kind]
+    lower = [k for k in RANKS[rank + 1:] if any(b.kind == k for b in blocks)]
+    if not lower or sum(b.states_roles for b in own) < 0.5 * len(own):
+        return None
+    most = max(lower, key=lambda k: sum(b.kind == k for b in blocks))     # the items, not a stray (一)
+    items = [b for b in blocks if b.kind == most]
+    if len(items) >= 1.5 * len(own) and sum(b.states_roles for b in items) < 0.2 * len(items):
+        return most
+    return None
 
 
 def _is_reference(text: str) -> bool:
@@ -134,8 +153,10 @@ def _task_kind(blocks: list[_Block]) -> str | None:
 
 
 class _Cutter:
-    def __init__(self, doc: Document, g, task_kind: str, blocks: list[_Block]):
+    def __init__(self, doc: Document, g, task_kind: str, blocks: list[_Block], inherit: bool = False):
         self.doc, self.g, self.task_kind, self.blocks = doc, g, task_kind, blocks
+        self.inherit = inherit
+        self.section_statements: dict[str, tuple[object, list]] = {}   # kind -> (heading unit, spans)
         self.rank = RANKS.index(task_kind)
         self.state = responsibility.Reading()
         self.headings: dict[str, object] = {}      # kind -> open heading unit
@@ -154,13 +175,24 @@ class _Cutter:
         for i, b in enumerate(merged):
             if b.kind == "":
                 front_matter(self.doc, b.lines)
-            elif RANKS.index(b.kind) < self.rank:
+            elif RANKS.index(b.kind) < self.rank and not (b.states_roles and not self.inherit
+                                                          and not self._children_state(merged, i)):
                 self._heading(b)
             else:
                 tail = self._tail(b) if b is self.last_block else []
                 body = b.lines[:len(b.lines) - len(tail)]
                 self._task(_Block(b.kind, b.number, body, b.states_roles))
                 self._trailer(tail)
+
+    def _children_state(self, merged: list[_Block], i: int) -> bool:
+        """True when a numbered paragraph below merged[i] (before the next of its rank or higher) states roles."""
+        rank = RANKS.index(merged[i].kind)
+        for b in merged[i + 1:]:
+            if b.kind and RANKS.index(b.kind) <= rank:
+                return False
+            if b.kind and b.states_roles:
+                return True
+        return False
 
     def _merge_lower(self) -> list[_Block]:
         """Paragraphs of a lower kind than tasks join the block before them."""
@@ -194,8 +226,16 @@ class _Cutter:
         rest = b.lines[1:]
         tail = self._tail(b) if b is self.last_block else []
         rest = rest[:len(rest) - len(tail)]
+        self.section_statements = {k: v for k, v in self.section_statements.items() if RANKS.index(k) < rank}
+        spans = []
         for line in rest:
-            self._loose(line, unit)
+            if self.inherit and self.g.label_at_start(compact(self.doc.text, line.start, line.end)[0]):
+                self.doc.unit("agency_line", line.start, line.end, parent_id=unit.unit_id)
+                spans.append((line.start, line.end))
+            else:
+                self._loose(line, unit)
+        if spans:
+            self.section_statements[b.kind] = (unit, spans)
         self._trailer(tail)
 
     def _loose(self, line, parent) -> None:
@@ -241,6 +281,12 @@ class _Cutter:
                 responsibility.read(self.doc, unit, s, e, self.state)
         if len(self.doc.out.agencies) == before:
             self._sentence_roles(unit, start, end)
+        if len(self.doc.out.agencies) == before and self.section_statements:
+            heading, statement = self.section_statements[max(self.section_statements, key=RANKS.index)]
+            for s_, e_ in statement:
+                responsibility.read(self.doc, unit, s_, e_, self.state)
+            for row in self.doc.out.agencies[before:]:
+                row.inherited, row.source_unit_id = True, heading.unit_id
         # a scope note standing in the paragraph, outside any parenthesis
         outside, _ = compact(self.doc.text, start, end)
         if (kind := self.g.convention(outside)) and not self.state.convention:
