@@ -109,29 +109,20 @@ def scores(folder: Path = GENRE) -> tuple[list[dict], dict]:
 
 
 def main() -> int:
-    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else GENRE
-    rows = [score_document(p) for p in sorted(folder.glob("*.yml"))]
-    total = {k: [Counter(), Counter()] for k in ("agencies", "deadlines", "targets")}
-    n_tasks = n_found = 0
+    rows, summary = scores(Path(sys.argv[1]) if len(sys.argv) > 1 else GENRE)
     print(f"{'document':<32}{'tasks':>11}  {'agencies F1':>11} {'deadlines F1':>12} {'targets F1':>10}  layout")
     for r in rows:
-        n_tasks += r["tasks"]
         if "error" in r:
             print(f"{r['name']:<32}{0:>4}/{r['tasks']:<4}  error: {r['error'][:120]}")
             continue
-        n_found += r["found"]
-        f1s = []
-        for k in total:
-            g, b = r[k]
-            total[k][0] += Counter({(r["name"], *key): v for key, v in g.items()})
-            total[k][1] += Counter({(r["name"], *key): v for key, v in b.items()})
-            f1s.append(_prf(g, b)[2])
+        f1s = [_prf(*r[k])[2] for k in ("agencies", "deadlines", "targets")]
         print(f"{r['name']:<32}{r['found']:>4}/{r['tasks']:<4} (built {r['built_tasks']:>3})"
               f"  {f1s[0]:>8.3f} {f1s[1]:>12.3f} {f1s[2]:>10.3f}  {r['layout']}")
-    print(f"\ntasks reaching the tables: {n_found}/{n_tasks} = {n_found / max(1, n_tasks):.1%}")
-    for k, (g, b) in total.items():
-        p, rr, f = _prf(g, b)
-        print(f"{k:<10} precision {p:.3f}  recall {rr:.3f}  F1 {f:.3f}   (key {sum(g.values())}, built {sum(b.values())})")
+    n_tasks = sum(r["tasks"] for r in rows)
+    print(f"\ntasks reaching the tables: {round(summary['tasks_found'] * n_tasks)}/{n_tasks} = {summary['tasks_found']:.1%}")
+    for k in ("agencies", "deadlines", "targets"):
+        p, rr, f = summary[k]
+        print(f"{k:<10} precision {p:.3f}  recall {rr:.3f}  F1 {f:.3f}")
     return 0
 
 

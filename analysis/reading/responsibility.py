@@ -47,13 +47,11 @@ class Grammar:
     def label_at_start(self, clause: str) -> tuple[str, str, int] | None:
         """(label, kind, where its names start) when the clause opens with a label."""
         for label, kind in self.labels:
-            if clause.startswith(label):
-                rest = len(label)
-                if rest < len(clause) and clause[rest] in self.label_separators:
-                    return label, kind, rest + 1
-                if kind != "lead" or label != "牵头":     # a bare 牵头 needs its colon
-                    if rest < len(clause) and clause[rest] in "为是":
-                        return label, kind, rest + 1
+            after = clause[len(label):len(label) + 1]
+            # "牵头单位: X"; "牵头单位为X" too, but a bare 牵头 only with its colon ("牵头是…" is prose)
+            if clause.startswith(label) and (after and after in self.label_separators
+                                             or (after in ("为", "是") and label != "牵头")):
+                return label, kind, len(label) + 1
         return None
 
     def convention(self, text: str) -> str | None:

@@ -109,10 +109,8 @@ def _within_cell_limit(df: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     """Excel cuts longer cells silently when it opens a file; cut them here, visibly, and count them."""
     out, cut = df, 0
     keep = EXCEL_CELL - len(_CUT_MARK)
-    for col in df.columns:
+    for col in _text_columns(df):
         values = df[col]
-        if not (values.dtype == object or pd.api.types.is_string_dtype(values)):
-            continue
         long = values.map(lambda v: isinstance(v, str) and len(v) > EXCEL_CELL)
         if long.any():
             out = df.copy() if out is df else out
@@ -121,13 +119,15 @@ def _within_cell_limit(df: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     return out, cut
 
 
+def _text_columns(df: pd.DataFrame) -> list:
+    return [c for c in df.columns if df[c].dtype == object or pd.api.types.is_string_dtype(df[c])]
+
+
 def inert(df: pd.DataFrame) -> pd.DataFrame:
     """The table with every text cell a spreadsheet would run as a formula prefixed by an apostrophe."""
     out = None
-    for col in df.columns:
+    for col in _text_columns(df):
         values = df[col]
-        if not (values.dtype == object or pd.api.types.is_string_dtype(values)):
-            continue
         risky = values.map(lambda v: isinstance(v, str) and v.startswith(_FORMULA_START))
         if risky.any():
             out = df.copy() if out is None else out

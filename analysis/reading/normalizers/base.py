@@ -69,6 +69,9 @@ class Document:
         self.lenient_cells = lenient_cells
         municipal = meta.level == "provincial" and meta.region_zh in load_dictionary().municipalities
         self.scope = Scope(meta.region, meta.level, municipal)
+        from analysis.reading.responsibility import Reading
+
+        self.responsibility = Reading()      # conventions the document declares, for every later statement
         self.out = Normalized()
         self._kind_counts: Counter[str] = Counter()
         self._ids: set[str] = set()
@@ -219,8 +222,7 @@ def assign_parenthesis(doc: Document, unit, start: int, end: int) -> None:
     """
     from analysis.reading import responsibility
 
-    state = doc.__dict__.setdefault("_responsibility", responsibility.Reading())
-    if not responsibility.read(doc, unit, start, end, state):
+    if not responsibility.read(doc, unit, start, end, doc.responsibility):
         raise doc.error(start, "responsibility parenthesis names no role (负责/配合)")
 
 

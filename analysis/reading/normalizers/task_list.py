@@ -67,11 +67,11 @@ def _marker(text: str) -> tuple[str, str] | None:
 
 def _states_roles(doc: Document, block: _Block, g) -> bool:
     start, end = block.lines[0].start, block.lines[-1].end
-    text, _ = compact(doc.text, start, end)
     if any(g.label_at_start(compact(doc.text, ln.start, ln.end)[0]) for ln in block.lines):
         return True
-    return any(responsibility.is_statement(doc, s, e, last=(s, e) == spans[-1])
-               for spans in [_parentheses(doc, start, end)] for s, e in spans) or bool(g.convention(text))
+    spans = _parentheses(doc, start, end)
+    return any(responsibility.is_statement(doc, s, e, last=(s, e) == spans[-1]) for s, e in spans) \
+        or bool(g.convention(compact(doc.text, start, end)[0]))
 
 
 def _parentheses(doc: Document, start: int, end: int) -> list[tuple[int, int]]:
@@ -158,7 +158,7 @@ class _Cutter:
         self.inherit = inherit
         self.section_statements: dict[str, tuple[object, list]] = {}   # kind -> (heading unit, spans)
         self.rank = RANKS.index(task_kind)
-        self.state = responsibility.Reading()
+        self.state = doc.responsibility
         self.headings: dict[str, object] = {}      # kind -> open heading unit
         self.titles: dict[str, str] = {}           # kind -> its title
         self.part_title = ""
