@@ -156,17 +156,20 @@ def read(doc, unit, start: int, end: int, state: Reading) -> int:
             role = {"lead": "lead", "support": "support", "listed": ""}[label[1]]
             s += label[2]
             clause = text[s:e]
-            if role == "" and (mark := _LEAD_MARK.search(clause)):   # 责任单位：X（牵头），Y、Z
+            if role == "" and (mark := _LEAD_MARK.search(clause)):   # 责任单位：X（牵头）、Y，Z
                 found.append((_names(doc, offsets, s, s + mark.start()), "lead"))
+                found.append((_names(doc, offsets, s + mark.end(), e), ""))
                 marked_lead = True
                 continue
+            # several names under a lead label are each a designated lead (DATA_MODEL: joint is
+            # shared responsibility with no designated lead)
             found.append((_names(doc, offsets, s, e), role))
             continue
         if role := g.role_at_end(clause):
             phrase, kind = role
             names = pending + _names(doc, offsets, s, e - len(phrase))
             pending = []
-            found.append((names, kind if kind != "lead" else "lead*"))
+            found.append((names, {"lead": "lead*", "by_duty": "by_duty"}.get(kind, kind)))
             continue
         if any(w in clause for w in g.time_words) and not doc.is_agency_shaped(*raw_span(offsets, s, e)):
             continue                         # a time bound: the deadline reader takes it
@@ -180,19 +183,24 @@ def read(doc, unit, start: int, end: int, state: Reading) -> int:
     _flush(found, pending)
     if marked_lead:       # once a lead is marked, the names listed with it support
         found = [(m, "support" if role == "" else role) for m, role in found]
+    # "X牵头，Y、Z按职责分工负责": beside a named lead, those who act by their duties support;
+    # alone, names acting by their duties share the responsibility
+    led = any(role in ("lead", "lead*") for _, role in found)
+    found = [(m, ("support" if led else "joint") if role == "by_duty" else role) for m, role in found]
     n = 0
     for mentions, role in found:
         if not mentions:
             continue
-        if role in ("lead", "support", "joint"):
+        if role in ("lead", "support") or role == "joint" and state.convention != "first_listed":
             doc.assign(unit, mentions, role)
-        elif len(mentions) == 1 or state.convention == "lead_only":
+        elif len(mentions) == 1:
             doc.assign(unit, mentions, "lead")
-        elif state.convention == "first_listed":
+        elif state.convention == "first_listed":     # the declared rule outranks the list's own words
             doc.assign(unit, mentions[:1], "lead")
             doc.assign(unit, mentions[1:], "support")
-        else:                                # several names sharing a lead word, or a bare list
-            doc.assign(unit, mentions, g.several_leads if role == "lead*" else "joint")
+        else:      # several names sharing a lead word, or a bare list (under lead_only: co-leads)
+            doc.assign(unit, mentions, g.several_leads if role == "lead*" or state.convention == "lead_only"
+                       else "joint")
         n += len(mentions)
     return n
 

@@ -104,6 +104,10 @@ def normalize(doc: Document, p: Params) -> None:
             blocks[-1].lines.append(line)
         else:
             blocks.append(_Block("", "", [line]))
+    # a declared convention holds for the whole document: "（…负责，排在第一位的为牵头部门，下同）" in the
+    # first task, or a note after the list ("以上任务只列牵头部门", "列有两个及以上单位的，排在第一位的为牵头单位")
+    if kind := g.convention(compact(doc.text, 0, len(doc.text))[0]):
+        doc.responsibility.convention = kind
     for b in blocks:
         if b.kind:
             b.states_roles = _states_roles(doc, b, g)
