@@ -50,12 +50,19 @@ class Params:
     """No parameters: the layout is read from the document."""
 
 
+@dataclass(frozen=True)
+class _Span:
+    start: int
+    end: int
+
+
 @dataclass
 class _Block:
     kind: str                 # a marker kind, or "" for lines before any marker
     number: str               # the marker's numeral as printed ("3", "三", "①")
     lines: list
     states_roles: bool = False
+    as_heading: bool = False  # a task-level paragraph whose numbered sub-items state roles for themselves
 
 
 def _marker(text: str) -> tuple[str, str] | None:
@@ -179,8 +186,8 @@ class _Cutter:
         for i, b in enumerate(merged):
             if b.kind == "":
                 front_matter(self.doc, b.lines)
-            elif RANKS.index(b.kind) < self.rank and not (b.states_roles and not self.inherit
-                                                          and not self._children_state(merged, i)):
+            elif b.as_heading or RANKS.index(b.kind) < self.rank and not (
+                    b.states_roles and not self.inherit and not self._children_state(merged, i)):
                 self._heading(b)
             else:
                 tail = self._tail(b) if b is self.last_block else []
@@ -199,15 +206,31 @@ class _Cutter:
         return False
 
     def _merge_lower(self) -> list[_Block]:
-        """Paragraphs of a lower kind than tasks join the block before them."""
+        """Paragraphs of a lower kind than tasks join the block before them, unless the task-level
+        paragraph states no responsibility and one of its sub-items does ("（二）…" then "1.…（X牵头）"
+        "2.…（Y负责）"): then the paragraph is a heading and its sub-items are the tasks."""
         out: list[_Block] = []
-        for b in self.blocks:
-            if b.kind and RANKS.index(b.kind) > self.rank and out:
+        for i, b in enumerate(self.blocks):
+            lower = b.kind and RANKS.index(b.kind) > self.rank
+            if b.kind == self.task_kind and not b.states_roles and self._sub_items_state(i):
+                b.as_heading = True
+                out.append(b)
+            elif lower and out and (out[-1].as_heading or out[-1].kind and RANKS.index(out[-1].kind) > self.rank):
+                out.append(b)                     # a sub-item task under such a paragraph
+            elif lower and out:
                 out[-1].lines.extend(b.lines)
                 out[-1].states_roles = out[-1].states_roles or b.states_roles
             else:
                 out.append(b)
         return out
+
+    def _sub_items_state(self, i: int) -> bool:
+        for b in self.blocks[i + 1:]:
+            if not b.kind or RANKS.index(b.kind) <= self.rank:
+                return False
+            if b.states_roles:
+                return True
+        return False
 
     # -- headings and what hangs under them -----------------------------------------------
     def _heading(self, b: _Block) -> None:
@@ -217,7 +240,9 @@ class _Cutter:
         key = self._key(b.kind, b.number, parent)
         kind = "heading"
         lead, _, rest_of_line = title.text.partition("。")
-        if rest_of_line.strip() and len(lead) <= 30:
+        if b.as_heading:                     # a task paragraph grouping its sub-item tasks: one heading
+            title = _Span(title.start, b.lines[-1].end)
+        elif rest_of_line.strip() and len(lead) <= 30:
             # a titled paragraph ("(二)工作目标。到2025年，…"): its sentences are read like a paragraph's
             kind = self._loose_kind(lead)
         unit = self.doc.unit(kind, title.start, title.end, no=_printed(b.kind, b.number),
@@ -225,9 +250,9 @@ class _Cutter:
         self.headings = {k: u for k, u in self.headings.items() if RANKS.index(k) < rank}
         self.headings[b.kind] = unit
         self.titles = {k: t for k, t in self.titles.items() if RANKS.index(k) < rank}
-        self.titles[b.kind] = title.text
+        self.titles[b.kind] = b.lines[0].text
         self.part_title = self.titles[min(self.titles, key=RANKS.index)]   # the highest open heading
-        rest = b.lines[1:]
+        rest = [] if b.as_heading else b.lines[1:]
         tail = self._tail(b) if b is self.last_block else []
         rest = rest[:len(rest) - len(tail)]
         self.section_statements = {k: v for k, v in self.section_statements.items() if RANKS.index(k) < rank}
