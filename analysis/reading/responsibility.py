@@ -40,6 +40,9 @@ class Grammar:
     first_listed: tuple[str, ...]
     lead_only: tuple[str, ...]
     time_words: tuple[str, ...]
+    task_columns: tuple[str, ...] = ()
+    skip_columns: tuple[str, ...] = ()
+    empty_cell: tuple[str, ...] = ()
 
     def role_at_end(self, clause: str) -> tuple[str, str] | None:
         return next(((p, r) for p, r in self.roles if clause.endswith(p) and len(clause) > len(p)), None)
@@ -53,6 +56,14 @@ class Grammar:
                                              or (after in ("为", "是") and label != "牵头")):
                 return label, kind, len(label) + 1
         return None
+
+    def column(self, cell: str) -> str | None:
+        """What a table header cell names: task, skip, or a label kind (lead, support, listed, deadline)."""
+        if cell in self.task_columns:
+            return "task"
+        if cell in self.skip_columns:
+            return "skip"
+        return next((kind for label, kind in self.labels if cell == label and label != "牵头"), None)
 
     def convention(self, text: str) -> str | None:
         if any(w in text for w in self.first_listed):
@@ -79,7 +90,8 @@ def load_grammar(path: Path = GRAMMAR_FILE) -> Grammar:
         return Grammar(tuple(sorted(roles, key=lambda x: -len(x[0]))), data.get("several_leads", "joint"),
                        tuple(sorted(labels, key=lambda x: -len(x[0]))), data.get("label_separators", ":："),
                        tuple(conventions.get("first_listed", ())), tuple(conventions.get("lead_only", ())),
-                       tuple(data.get("time_words", ())))
+                       tuple(data.get("time_words", ())), tuple(data.get("task_columns", ())),
+                       tuple(data.get("skip_columns", ())), tuple(data.get("empty_cell", ())))
     except (KeyError, TypeError, AttributeError) as exc:
         raise SourceError(path, f"responsibility grammar lacks or misshapes {exc}: expected roles, labels, "
                                 "conventions mappings") from None
@@ -90,6 +102,7 @@ class Reading:
     """What a document has declared so far: a convention applies to every later statement."""
 
     convention: str = ""        # "" | first_listed | lead_only
+    columns: tuple[str, ...] = ()   # a flattened task table's cell columns after the task text
     notes: list[str] = field(default_factory=list)
 
 
@@ -127,8 +140,9 @@ def is_statement(doc, start: int, end: int, last: bool) -> bool:
     return last and doc.is_agency_shaped(start, end)
 
 
-def read(doc, unit, start: int, end: int, state: Reading) -> int:
-    """Assign the roles text[start:end] states to `unit`; the number of agencies assigned."""
+def read(doc, unit, start: int, end: int, state: Reading, column: str = "") -> int:
+    """Assign the roles text[start:end] states to `unit`; the number of agencies assigned.
+    `column`: the label kind of the table column the text is a cell of (lead, support, listed)."""
     from analysis.reading.normalizers.base import compact, raw_span
 
     g = load_grammar()
@@ -148,7 +162,7 @@ def read(doc, unit, start: int, end: int, state: Reading) -> int:
         if m := _NAMES_START.match(clause):
             s += m.end()
             clause = text[s:e]
-        label = g.label_at_start(clause)
+        label = g.label_at_start(clause) or ((column, column, 0) if column else None)
         if label and label[1] == "deadline":
             continue
         if label:

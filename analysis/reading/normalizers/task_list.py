@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass
 
 from analysis.reading import responsibility
+from analysis.reading.agencies import agency_shaped
 from analysis.reading.normalizers.base import Document, compact, front_matter
 
 RANKS = ("part", "section", "item", "sub", "circled")
@@ -72,8 +73,60 @@ def _marker(text: str) -> tuple[str, str] | None:
     return None
 
 
+def _table_columns(doc: Document, g, lines) -> tuple[str, ...]:
+    """The cell columns after the task text when the document holds a flattened task table: a run
+    of header lines, one cell each, naming the task column and at least one role column."""
+    run: list[str] = []
+    for line in lines:
+        kind = g.column(compact(doc.text, line.start, line.end)[0])
+        if kind:
+            run.append(kind)
+            continue
+        if "task" in run and any(k in ("lead", "support", "listed") for k in run):
+            return tuple(k for k in run[run.index("task") + 1:] if k != "skip")
+        run = []
+    return ()
+
+
+def _cells(doc: Document, g, block: _Block) -> list[tuple[object, str]]:
+    """(line, column) of a table row's trailing cells: the lines after the task text that read as
+    a cell (names, a time bound, an empty mark), mapped to the header's columns in order."""
+    columns = doc.responsibility.columns
+    if not columns or len(block.lines) < 2:
+        return []
+    texts = [compact(doc.text, ln.start, ln.end)[0] for ln in block.lines]
+
+    def names(i: int) -> bool:            # a cell of names; an alias in brackets: 市委组织部(市人才办)
+        t = re.sub(r"\([^()]*\)", "", texts[i])
+        return bool(t) and agency_shaped(t, 0, len(t), doc.scope, doc.agency_prefix)
+
+    def timed(i: int) -> bool:
+        t, ln = texts[i], block.lines[i]
+        return len(t) <= 30 and any(w in t for w in g.time_words) and not doc.is_sentence(ln.start, ln.end)
+
+    def cell_shaped(i: int) -> bool:
+        return texts[i] in g.empty_cell or timed(i) or names(i)
+
+    first = next((i for i in range(1, len(texts)) if cell_shaped(i)), None)
+    if first is None:
+        return []
+    out, c = [], 0
+    for i in range(first, len(texts)):
+        if g.column(texts[i]):
+            continue                          # a header cell repeated after a page break
+        if not cell_shaped(i) or c >= len(columns):
+            break                             # the row has ended: what follows is not its cells
+        if timed(i) and not names(i) and "deadline" in columns[c:]:
+            c = columns.index("deadline", c)
+        out.append((block.lines[i], columns[c]))
+        c += 1
+    return out
+
+
 def _states_roles(doc: Document, block: _Block, g) -> bool:
     start, end = block.lines[0].start, block.lines[-1].end
+    if any(col in ("lead", "support", "listed") for _, col in _cells(doc, g, block)):
+        return True
     if any(g.label_at_start(compact(doc.text, ln.start, ln.end)[0]) for ln in block.lines):
         return True
     spans = _parentheses(doc, start, end)
@@ -115,6 +168,7 @@ def normalize(doc: Document, p: Params) -> None:
     # first task, or a note after the list ("以上任务只列牵头部门", "列有两个及以上单位的，排在第一位的为牵头单位")
     if kind := g.convention(compact(doc.text, 0, len(doc.text))[0]):
         doc.responsibility.convention = kind
+    doc.responsibility.columns = _table_columns(doc, g, lines)
     for b in blocks:
         if b.kind:
             b.states_roles = _states_roles(doc, b, g)
@@ -185,7 +239,7 @@ class _Cutter:
         self.last_block = merged[-1]
         for i, b in enumerate(merged):
             if b.kind == "":
-                front_matter(self.doc, b.lines)
+                self._front(b.lines)
             elif b.as_heading or RANKS.index(b.kind) < self.rank and not (
                     b.states_roles and not self.inherit and not self._children_state(merged, i)):
                 self._heading(b)
@@ -194,6 +248,14 @@ class _Cutter:
                 body = b.lines[:len(b.lines) - len(tail)]
                 self._task(_Block(b.kind, b.number, body, b.states_roles))
                 self._trailer(tail)
+
+    def _front(self, lines) -> None:
+        """Front matter; a flattened task table's header cells are table_header units."""
+        for line in lines:
+            if self.state.columns and self.g.column(compact(self.doc.text, line.start, line.end)[0]):
+                self.doc.unit("table_header", line.start, line.end)
+            else:
+                front_matter(self.doc, [line])
 
     def _children_state(self, merged: list[_Block], i: int) -> bool:
         """True when a numbered paragraph below merged[i] (before the next of its rank or higher) states roles."""
@@ -304,7 +366,14 @@ class _Cutter:
             text = compact(self.doc.text, line.start, line.end)[0]
             if self.g.label_at_start(text):
                 responsibility.read(self.doc, unit, line.start, line.end, self.state)
-        spans = _parentheses(self.doc, start, end)
+        cells = _cells(self.doc, self.g, b)
+        for line, column in cells:                           # a flattened table row's cells
+            if column in ("lead", "support", "listed") and \
+                    compact(self.doc.text, line.start, line.end)[0] not in self.g.empty_cell:
+                responsibility.read(self.doc, unit, line.start, line.end, self.state, column=column)
+        in_cells = [(ln.start, ln.end) for ln, _ in cells]
+        spans = [(s_, e_) for s_, e_ in _parentheses(self.doc, start, end)
+                 if not any(a <= s_ < z for a, z in in_cells)]
         for s, e in spans:
             if responsibility.is_statement(self.doc, s, e, last=(s, e) == spans[-1]):
                 responsibility.read(self.doc, unit, s, e, self.state)
@@ -352,6 +421,10 @@ class _Cutter:
     def _tail(self, b: _Block) -> list:
         """Short lines after the block's last closed sentence: signatures, dates, page furniture."""
         lines = b.lines
+        if cells := _cells(self.doc, self.g, b):          # a table row: what follows its cells
+            after = lines.index(cells[-1][0]) + 1
+            rest = lines[after:]
+            return rest if all(len(ln.text) <= 80 or _FURNITURE.search(ln.text) for ln in rest) else []
         cut = len(lines)
         for i in range(len(lines) - 1, 0, -1):
             t = lines[i].text
@@ -375,6 +448,8 @@ class _Cutter:
             t = line.text
             if t.startswith("附件"):
                 kind = "attachment"
+            elif re.match(r"^(说明|注)\s*[:：]", t):
+                kind = "note"
             elif _FURNITURE.search(t):
                 kind = "boilerplate"
             else:
