@@ -187,3 +187,52 @@ def test_responsibility_written_as_a_sentence_of_the_task(tmp_path):
     assert rows == {("s:1", "县卫计局", "lead"), ("s:1", "县财政局", "support"), ("s:1", "县人社局", "support"),
                     ("s:2", "县卫计局", "lead")}
     assert result.norm.no_agency == ["s:3"]
+
+
+def test_a_flattened_task_table_reads_each_cell_by_its_column(tmp_path):
+    """A task table saved one cell per line under a header 重点任务/牵头单位/配合单位/完成时限."""
+    r, t = _build(tmp_path, "table-cells-2021.txt", "mou", 2021, "prefecture")
+    units = t["units"]
+    assert units[units.kind == "task"].unit_id.tolist() == ["mou:1", "mou:2", "mou:3"]
+    assert _roles(t, "mou:1") == {("市卫生健康局", "lead"), ("市医疗保障局", "support"), ("各区人民政府", "support")}
+    assert _roles(t, "mou:2") == {("市卫生健康局", "lead")}          # "/": an empty cell names no one
+    assert _roles(t, "mou:3") == {("市医疗保障局", "lead"), ("市卫生健康局", "support"),
+                                  ("市委组织部(市人才办)", "support")}
+    assert _deadlines(t, "mou:1") == ["2021-10-31"] and _deadlines(t, "mou:2") == []   # 长期坚持: no date
+    assert units[units.kind == "table_header"].text.tolist() == ["重点任务", "牵头单位", "配合单位", "完成时限"]
+    assert units[units.text.str.startswith("说明")].kind.tolist() == ["note"]
+
+
+def test_sub_items_with_their_own_statements_are_the_tasks(tmp_path):
+    """一、2 states nothing and its (1) (2) each state roles: 2 is a heading, (1) and (2) are tasks.
+    X牵头，Y、Z按职责分工负责: Y, Z support; 责任单位：X（牵头）、Y、Z: Y, Z support; the note after
+    the list (排在第一位的为牵头单位) holds for every list, before it too."""
+    r, t = _build(tmp_path, "sub-items-by-duty-2016.txt", "sheng", 2016, "provincial")
+    units = t["units"]
+    assert units[units.kind == "task"].unit_id.tolist() == ["sheng:一、1", "sheng:一、2(1)", "sheng:一、2(2)",
+                                                            "sheng:二、1", "sheng:二、2"]
+    assert units.set_index("unit_id").loc["sheng:一、2", "kind"] == "heading"
+    assert _roles(t, "sheng:一、1") == {("省卫生计生委", "lead"), ("省财政厅", "support"), ("省物价局", "support")}
+    assert _roles(t, "sheng:一、2(1)") == {("省卫生计生委", "lead")}
+    # 按职责分工负责 alone would be joint; the declared convention makes the first listed lead
+    assert _roles(t, "sheng:一、2(2)") == {("省财政厅", "lead"), ("省卫生计生委", "support")}
+    assert _roles(t, "sheng:二、1") == {("省人力资源社会保障厅", "lead"), ("省财政厅", "support"), ("省民政厅", "support")}
+    assert _roles(t, "sheng:二、2") == {("省人力资源社会保障厅", "lead"), ("省保监局", "support"), ("省财政厅", "support")}
+    assert units[units.text.str.startswith("列有两个")].kind.tolist() == ["note"]
+    tg = t["targets"]
+    assert tg[tg.unit_id == "sheng:二、2"][["value", "comparator"]].values.tolist() == [[50.0, "ge"]]
+    assert _deadlines(t, "sheng:一、2(1)") == ["2016-12-31"]
+
+
+def test_by_duty_alone_is_joint(tmp_path):
+    text = "某县2020年医改重点任务\n1.推进医共体建设。（县卫健局、县医保局按职责分工负责）\n2.推进药品集采。（县医保局牵头，县卫健局配合）\n"
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "x.txt").write_text(text, encoding="utf-8")
+    (raw / "documents.yml").write_text(yaml.safe_dump({"documents": [
+        {"file": "x.txt", "region": "xian", "year": 2020, "level": "county"}]}), encoding="utf-8")
+    from analysis.tables.assembly import assemble
+
+    t = assemble(build.build_all(raw / "documents.yml", raw), overrides=None, code_topics=False)
+    assert _roles(t, "xian:1") == {("县卫健局", "joint"), ("县医保局", "joint")}
+    assert _roles(t, "xian:2") == {("县医保局", "lead"), ("县卫健局", "support")}

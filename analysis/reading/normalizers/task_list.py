@@ -246,7 +246,13 @@ class _Cutter:
             else:
                 tail = self._tail(b) if b is self.last_block else []
                 body = b.lines[:len(b.lines) - len(tail)]
-                self._task(_Block(b.kind, b.number, body, b.states_roles))
+                # a note declaring a convention on its own line after the task ("列有两个及以上单位的，
+                # 排在第一位的为牵头单位"; "以上任务只列牵头部门") is not part of the task
+                notes = next((i for i in range(1, len(body)) if self.g.convention(
+                    compact(self.doc.text, body[i].start, body[i].end)[0])), len(body))
+                self._task(_Block(b.kind, b.number, body[:notes], b.states_roles))
+                for line in body[notes:]:
+                    self._loose(line, self._parent(RANKS.index(b.kind)))
                 self._trailer(tail)
 
     def _front(self, lines) -> None:
@@ -334,9 +340,9 @@ class _Cutter:
         text = compact(self.doc.text, line.start, line.end)[0]
         if kind := self.g.convention(text):
             self.state.convention = kind
-            self.doc.unit("note", line.start, line.end, parent_id=parent.unit_id)
+            self.doc.unit("note", line.start, line.end, parent_id=parent.unit_id if parent else "")
             return
-        self.doc.unit(self._loose_kind(), line.start, line.end, parent_id=parent.unit_id)
+        self.doc.unit(self._loose_kind(), line.start, line.end, parent_id=parent.unit_id if parent else "")
 
     def _loose_kind(self, own_title: str = "") -> str:
         """What an unnumbered (or titled) paragraph is, by its own title and its part's."""
@@ -409,7 +415,7 @@ class _Cutter:
     def _key(self, kind: str, number: str, parent) -> str:
         printed = _printed(kind, number)
         key = number if kind == "item" else printed
-        if kind in self.repeats and parent is not None:
+        if (kind in self.repeats or RANKS.index(kind) > self.rank) and parent is not None:
             key = f"{parent.unit_id.split(':', 1)[1]}{key}"
         base, n = key, 1
         while f"{self.doc.id_prefix}:{key}" in self.doc._ids:
