@@ -1,4 +1,4 @@
-"""Explicit time bounds in a unit's text: 到2025年, 2021年底前, 9月底前, 年内, "十四五"期末.
+"""Explicit time bounds in a unit's text: 到2025年, 2021年底前, 9月底前, 年内, "十四五"期末, 第三季度前, 上半年.
 
 Each becomes an ISO date, the last day of the period it names. Recurring frequencies
 (每年, 每月), years inside titles of other documents (《…(2021-2022年)》) and baselines
@@ -17,6 +17,9 @@ _Y = r"(?:19|20)\d\d"
 _PATTERNS = [
     # 2016年9月-2018年4月, 2016年1-8月: a period; its end is the bound.
     ("period", re.compile(rf"(?P<y1>{_Y})年(?P<m1>\d{{1,2}})月?\s*[-—–~至]\s*(?:(?P<y2>{_Y})年)?(?P<m2>\d{{1,2}})月")),
+    # 2025年第三季度前, 三季度末, 上半年, 2022年下半年: the quarter's or half's last month
+    ("quarter", re.compile(rf"(?<![每各])(?:(?P<y>{_Y})年)?第?(?P<q>[一二三四1-4])季度(?P<end>末|底)?(?P<before>前|以前|之前)?")),
+    ("half", re.compile(rf"(?<![每各])(?:(?P<y>{_Y})年)?(?P<h>上|下)半年(?P<end>末|底)?(?P<before>前|以前|之前)?")),
     # 到2022年12月底, 2021年年底前, 2023年前, 到2025年, 2022年9月14日
     ("date", re.compile(rf"(?P<pre>到|至|截至|截止|于|在)?(?P<y>{_Y})年(?:(?P<m>\d{{1,2}})月(?:(?P<d>\d{{1,2}})日)?)?"
                         r"(?P<end>年底|年末|底|末)?(?P<before>前|以前|之前)?")),
@@ -83,6 +86,12 @@ def _read(kind, m, doc_year, span):
             return (_last_day(y, month), "month") if 1 <= month <= 12 else None
         alt = f"{y - 1:04d}-12-31" if m["before"] and not m["end"] else ""
         return f"{y:04d}-12-31", "year", alt
+    if kind in ("quarter", "half"):
+        if kind == "quarter" and not (m["y"] or m["end"] or m["before"]):
+            return None     # "一季度开展…" without a bound word or year: a time, not a deadline
+        year = int(m["y"]) if m["y"] else doc_year
+        month = 3 * "一二三四1234".index(m["q"]) % 12 + 3 if kind == "quarter" else (6 if m["h"] == "上" else 12)
+        return _last_day(year, month), "month"
     if kind == "plan":
         year = _PLAN_END.get(m["plan"])
         return (f"{year}-12-31", "year") if year else None
