@@ -1,4 +1,6 @@
-"""Writing the tables: Parquet (source of truth), UTF-8-with-BOM CSV, one Excel workbook.
+"""Writing the tables: Parquet (source of truth, typed as data/schema/tables.yml says), UTF-8-with-BOM
+CSV, analysis.duckdb (the Parquet tables for SQL), workbook.xlsx (`workbook`) and datapackage.json
+(`datapackage`).
 
 Everything is written to a fresh staging folder beside the target and switched in at the end
 with one atomic exchange of the two folders (Linux `renameat2`; two renames elsewhere), so a

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import sys
+import textwrap
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -198,18 +199,23 @@ _END = "<!-- end of data dictionary -->"
 def readme_section(schema: Schema | None = None) -> str:
     """README's data dictionary, one paragraph per table."""
     schema = schema or load()
-    parts = [_BEGIN, "", schema.offsets_en, ""]
+    parts = [_BEGIN, "", _wrap(schema.offsets_en), ""]
     for kind, tables in (("", schema.tables), ("Workbook sheet ", schema.sheets)):
         for t in tables.values():
             cols = "; ".join(_readme_column(c) for c in t.columns.values())
             key = f" Key: {', '.join(f'`{k}`' for k in t.primary_key)}." if t.primary_key else ""
-            parts += [f"{kind}**{t.name}** ({t.title_zh}) — {t.en}.{key} {cols}.", ""]
+            parts += [_wrap(f"{kind}**{t.name}** ({t.title_zh}) — {t.en}.{key} {cols}."), ""]
     return "\n".join(parts + [_END])
 
 
 def _readme_column(c: Column) -> str:
     kind = c.type + (", code" if c.codes else "") + (f", {c.unit}" if c.unit else "")
-    return f"`{c.name}` ({kind}): {c.en}"
+    values = f" ({' | '.join(c.values)})" if c.values and not all(v in c.en for v in c.values) else ""
+    return f"`{c.name}` ({kind}): {c.en}{values}"
+
+
+def _wrap(text: str) -> str:
+    return textwrap.fill(text, width=100, break_long_words=False, break_on_hyphens=False)
 
 
 def readme_current(readme: Path = README) -> str | None:
