@@ -84,6 +84,11 @@ def dictionary(schema: described.Schema) -> pd.DataFrame:
 
 
 def write(path: Path, tables: dict[str, pd.DataFrame], schema: described.Schema) -> None:
+    write_sheets(path, {**sheets(tables, schema), "data_dictionary": dictionary(schema)}, schema)
+
+
+def write_sheets(path: Path, prepared: dict[str, pd.DataFrame], schema: described.Schema) -> None:
+    """Each of `prepared` as a sheet, then not_in_full_here when something did not fit."""
     import xlsxwriter   # only the build writes a workbook
 
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
@@ -92,7 +97,7 @@ def write(path: Path, tables: dict[str, pd.DataFrame], schema: described.Schema)
                                           "bottom": 1}),
                "date": book.add_format({"num_format": "yyyy-mm-dd"})}
     notes = []
-    for name, df in {**sheets(tables, schema), "data_dictionary": dictionary(schema)}.items():
+    for name, df in prepared.items():
         if len(df) >= EXCEL_ROWS:        # a sheet holds 1,048,576 rows with its header
             notes.append((name, f"{len(df):,} rows: more than a sheet holds; in {name}.parquet and {name}.csv"))
             continue

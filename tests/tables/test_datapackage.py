@@ -7,13 +7,12 @@ import re
 import shutil
 import socket
 
+import frictionless
 import pandas as pd
 import pytest
 
 from analysis import PROJECT_ROOT
 from analysis.tables import schema
-
-frictionless = pytest.importorskip("frictionless")
 
 
 @pytest.fixture

@@ -6,12 +6,11 @@ import datetime as dt
 import re
 
 import duckdb
+import openpyxl
 import pytest
 
 from analysis import PROJECT_ROOT
 from analysis.tables import schema, workbook
-
-openpyxl = pytest.importorskip("openpyxl")
 
 
 @pytest.fixture(scope="module")
