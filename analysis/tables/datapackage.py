@@ -31,23 +31,26 @@ def descriptor(tables: dict[str, pd.DataFrame], schema: described.Schema) -> dic
                         "workbook.xlsx holds the sheets a reader needs. In the CSVs, text a spreadsheet would run "
                         "as a formula (starting with =, +, -, @, tab or CR) starts with an apostrophe."),
         "offsets": {"en": schema.offsets_en, "zh": schema.offsets_zh},
-        "resources": [_resource(name, df, schema.tables.get(name), schema) for name, df in tables.items()],
+        "resources": [_resource(name, df, schema.tables.get(name), schema, tables) for name, df in tables.items()],
     }
 
 
-def _resource(name: str, df: pd.DataFrame, table: described.Table | None, schema: described.Schema) -> dict:
+def _resource(name: str, df: pd.DataFrame, table: described.Table | None, schema: described.Schema,
+              tables: dict[str, pd.DataFrame]) -> dict:
     fields = [_field(str(col), df[col], table.columns.get(col) if table else None, schema) for col in df.columns]
+    present = {other: set(map(str, frame.columns)) for other, frame in tables.items()}
     out = {"name": name, "path": f"{name}.csv", "profile": "tabular-data-resource", "format": "csv",
            "mediatype": "text/csv", "encoding": "utf-8-sig", "parquet": f"{name}.parquet"}
     if table:
         out |= {"title": table.title_zh, "description": table.en, "description_zh": table.zh}
-    table_schema: dict = {"fields": fields, "missingValues": [""]}
-    if table and table.primary_key:
+    table_schema: dict = {"fields": fields, "missingValues": [""]}   # an empty CSV cell is no value
+    if table and table.primary_key and set(table.primary_key) <= present[name]:
         table_schema["primaryKey"] = list(table.primary_key)
     if table and table.foreign_keys:
         table_schema["foreignKeys"] = [
             {"fields": [col], "reference": {"resource": ref.split(".")[0], "fields": [ref.split(".")[1]]}}
-            for col, ref in table.foreign_keys.items() if col in df.columns]
+            for col, ref in table.foreign_keys.items()
+            if col in df.columns and ref.split(".")[1] in present.get(ref.split(".")[0], ())]
     out["schema"] = table_schema
     return out
 

@@ -146,10 +146,11 @@ def inert(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _carry_over(out: Path, tmp: Path) -> None:
-    """Files in the old output that no build wrote move into the new one."""
+    """Files in the old output that no build wrote move into the new one (not the old database's
+    write-ahead log: DuckDB would replay it into the new database)."""
     if not out.is_dir():
         return
-    ours = _written_by_a_build(out) or set()
+    ours = (_written_by_a_build(out) or set()) | {f"{DATABASE}.wal"}
     for entry in out.iterdir():
         if entry.name not in ours and not (tmp / entry.name).exists():
             shutil.move(str(entry), str(tmp / entry.name))

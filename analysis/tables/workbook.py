@@ -73,8 +73,9 @@ def tasks(t: dict[str, pd.DataFrame], schema: described.Schema) -> pd.DataFrame:
 
 
 def dictionary(schema: described.Schema) -> pd.DataFrame:
-    rows = [{"table": "(all)", "column": "char_start, char_end, a_start, a_end, b_start, b_end", "type": "integer",
-             "unit": "characters", "title_zh": "位置", "en": schema.offsets_en, "zh": schema.offsets_zh}]
+    offsets = dict.fromkeys(c.name for t in schema.tables.values() for c in t.columns.values() if c.offsets)
+    rows = [{"table": "(all)", "column": ", ".join(offsets), "type": "integer", "unit": "characters",
+             "title_zh": "字符位置", "en": schema.offsets_en, "zh": schema.offsets_zh}]
     for group in (schema.tables, schema.sheets):
         for t in group.values():
             for c in t.columns.values():

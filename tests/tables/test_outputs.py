@@ -139,6 +139,7 @@ def test_every_file_a_build_writes_is_listed_and_a_rebuild_replaces_it(tmp_path)
     assert sorted(listed) == sorted(p.name for p in out.iterdir() if p.name != outputs.MARKER)
     assert {"datapackage.json", "analysis.duckdb", "workbook.xlsx"} <= set(listed)
     (out / "my_query.sql").write_text("SELECT 1")
+    (out / "analysis.duckdb.wal").write_bytes(b"log of the old database")   # left by a crashed SQL session
     outputs.write({"documents": pd.DataFrame({"doc_id": ["b-2021"], "year": [2021]})}, out)
     import duckdb
 
@@ -146,4 +147,5 @@ def test_every_file_a_build_writes_is_listed_and_a_rebuild_replaces_it(tmp_path)
     assert con.sql("SELECT doc_id FROM documents").fetchall() == [("b-2021",)]
     con.close()
     assert (out / "my_query.sql").read_text() == "SELECT 1"
+    assert not (out / "analysis.duckdb.wal").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["processed"]
