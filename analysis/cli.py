@@ -86,7 +86,14 @@ def _build(args) -> int:
     except OSError as exc:
         raise SourceError(args.out, f"cannot write outputs ({exc.strerror or exc})") from None
     print(report.build_report(results, assembled))
-    print(f"wrote {len(assembled)} tables to {args.out}/ (Parquet, CSV, workbook.xlsx)")
+    print(f"wrote {len(assembled)} tables to {args.out}/ (Parquet, CSV, analysis.duckdb, workbook.xlsx, "
+          f"datapackage.json)")
+    from analysis.tables import datapackage, schema
+
+    missing = datapackage.undescribed(assembled, schema.load())
+    if missing:   # written all the same; the tests fail until the file describes them
+        print(f"warning: {schema.SCHEMA_FILE.relative_to(schema.PROJECT_ROOT)} does not describe "
+              f"{', '.join(missing)}", file=sys.stderr)
     return 0
 
 

@@ -1,5 +1,6 @@
 """docs/adding-a-document.md, followed step by step with the fixture document: no new code."""
 
+import datetime as dt
 import re
 import shutil
 import subprocess
@@ -100,9 +101,9 @@ def test_the_new_document_builds_with_its_tasks_agencies_targets_and_deadlines(s
             ("demo:4+1", "市卫生健康委", "lead")} <= roles
     tg = pd.read_parquet(out / "targets.parquet")
     drg = tg[(tg.unit_id == "demo:1")].iloc[0]
-    assert (drg.value, drg.comparator, drg.deadline) == (70.0, "ge", "2023-12-31")
+    assert (drg.value, drg.comparator, drg.deadline) == (70.0, "ge", dt.date(2023, 12, 31))  # Parquet dates are dates
     dl = pd.read_parquet(out / "deadlines.parquet")
-    assert set(dl[dl.region == "demo"].date) == {"2023-12-31", "2024-06-30"}
+    assert set(dl[dl.region == "demo"].date) == {dt.date(2023, 12, 31), dt.date(2024, 6, 30)}
     topics = pd.read_parquet(out / "task_topics.parquet")
     assert topics[(topics.unit_id == "demo:1") & topics.is_primary].topic.item() == "payment_reform"
 

@@ -1,4 +1,6 @@
-"""Writing the tables: Parquet (source of truth), UTF-8-with-BOM CSV, one Excel workbook.
+"""Writing the tables: Parquet (source of truth, typed as data/schema/tables.yml says), UTF-8-with-BOM
+CSV, analysis.duckdb (the Parquet tables for SQL), workbook.xlsx (`workbook`) and datapackage.json
+(`datapackage`).
 
 Everything is written to a fresh staging folder beside the target and switched in at the end
 with one atomic exchange of the two folders (Linux `renameat2`; two renames elsewhere), so a
@@ -28,9 +30,12 @@ import pandas as pd
 
 from analysis import PROJECT_ROOT, RAW_DIR
 from analysis.errors import SourceError
+from analysis.tables import datapackage, schema, workbook
 from analysis.tables.staging import PREFIX, remove_stale
 
 MARKER = ".analysis-output"
+WORKBOOK = "workbook.xlsx"
+DATABASE = "analysis.duckdb"
 _RENAME_EXCHANGE = 2
 
 
@@ -65,32 +70,24 @@ def check_target(out: Path, raw_dirs: tuple[Path, ...] = ()) -> None:
 
 
 def write(tables: dict[str, pd.DataFrame], out: Path, raw_dirs: tuple[Path, ...] = ()) -> None:
+    import pyarrow.parquet as pq
+
     out = Path(out)
     check_target(out, raw_dirs)
     out.parent.mkdir(parents=True, exist_ok=True)
     remove_stale(out.parent, out.name)
     tmp = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{out.name}-{os.getpid()}-", dir=out.parent))
     try:
+        described = schema.load()
         written = []
         for name, df in tables.items():
-            df.to_parquet(tmp / f"{name}.parquet", index=False)
+            pq.write_table(schema.arrow_table(name, df, described), tmp / f"{name}.parquet")
             inert(df).to_csv(tmp / f"{name}.csv", index=False, encoding="utf-8-sig")
             written += [f"{name}.parquet", f"{name}.csv"]
-        with pd.ExcelWriter(tmp / "workbook.xlsx", engine="openpyxl") as xl:
-            notes = []
-            for name, df in tables.items():
-                if len(df) >= EXCEL_ROWS:        # a sheet holds 1,048,576 rows with its header
-                    notes.append((name, f"{len(df):,} rows: more than a sheet holds; in {name}.parquet and {name}.csv"))
-                    continue
-                sheet_df, cut = _within_cell_limit(df)
-                if cut:
-                    notes.append((name, f"{cut} cell(s) longer than Excel's {EXCEL_CELL:,} characters end in "
-                                        f"'{_CUT_MARK}' here; the full text is in {name}.parquet and {name}.csv"))
-                sheet_df.to_excel(xl, sheet_name=name, index=False)
-                _text_not_formulas(xl.sheets[name])
-            if notes:
-                pd.DataFrame(notes, columns=["table", "note"]).to_excel(xl, sheet_name="not_in_full_here", index=False)
-        written.append("workbook.xlsx")
+        workbook.write(tmp / WORKBOOK, tables, described)
+        datapackage.write(tmp / datapackage.NAME, tables, described)
+        _database(tmp / DATABASE, tables, described)
+        written += [WORKBOOK, datapackage.NAME, DATABASE]
         (tmp / MARKER).write_text("".join(f"{n}\n" for n in written), encoding="utf-8")
         _carry_over(out, tmp)
         _follow_umask(tmp)
@@ -100,23 +97,33 @@ def write(tables: dict[str, pd.DataFrame], out: Path, raw_dirs: tuple[Path, ...]
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-EXCEL_ROWS = 1_048_576
-EXCEL_CELL = 32_767
-_CUT_MARK = "…[cut: full text in the Parquet and CSV files]"
 
 
-def _within_cell_limit(df: pd.DataFrame) -> tuple[pd.DataFrame, int]:
-    """Excel cuts longer cells silently when it opens a file; cut them here, visibly, and count them."""
-    out, cut = df, 0
-    keep = EXCEL_CELL - len(_CUT_MARK)
-    for col in _text_columns(df):
-        values = df[col]
-        long = values.map(lambda v: isinstance(v, str) and len(v) > EXCEL_CELL)
-        if long.any():
-            out = df.copy() if out is df else out
-            out[col] = values.where(~long, values.astype(str).str[:keep] + _CUT_MARK)
-            cut += int(long.sum())
-    return out, cut
+def _database(path: Path, tables: dict[str, pd.DataFrame], described: schema.Schema) -> None:
+    """analysis.duckdb: each table from its Parquet file, with the columns' descriptions as comments."""
+    import duckdb   # only the build writes the database
+
+    con = duckdb.connect(str(path))
+    try:
+        con.begin()   # one transaction: a commit per statement costs a checkpoint each
+        for name in tables:
+            con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM read_parquet(?)', [str(path.parent / f"{name}.parquet")])
+            table = described.tables.get(name)
+            if table is None:
+                continue
+            con.execute(f'COMMENT ON TABLE "{name}" IS {_sql_text(f"{table.en} / {table.zh}")}')
+            for col in tables[name].columns:
+                c = table.columns.get(col)
+                if c is not None:
+                    con.execute(f'COMMENT ON COLUMN "{name}"."{col}" IS {_sql_text(f"{c.en} / {c.zh}")}')
+        con.commit()
+    finally:
+        con.close()
+
+
+def _sql_text(text: str) -> str:
+    """A SQL string literal (COMMENT ON takes no parameters)."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _text_columns(df: pd.DataFrame) -> list:
@@ -138,19 +145,12 @@ def inert(df: pd.DataFrame) -> pd.DataFrame:
     return df if out is None else out
 
 
-def _text_not_formulas(sheet) -> None:
-    """openpyxl makes a string starting with = a formula; keep every such cell a string."""
-    for row in sheet.iter_rows():
-        for cell in row:
-            if cell.data_type == "f":
-                cell.data_type = "s"
-
-
 def _carry_over(out: Path, tmp: Path) -> None:
-    """Files in the old output that no build wrote move into the new one."""
+    """Files in the old output that no build wrote move into the new one (not the old database's
+    write-ahead log: DuckDB would replay it into the new database)."""
     if not out.is_dir():
         return
-    ours = _written_by_a_build(out) or set()
+    ours = (_written_by_a_build(out) or set()) | {f"{DATABASE}.wal"}
     for entry in out.iterdir():
         if entry.name not in ours and not (tmp / entry.name).exists():
             shutil.move(str(entry), str(tmp / entry.name))
@@ -182,4 +182,7 @@ def _switch(tmp: Path, out: Path) -> None:
 
 
 def read(out: Path) -> dict[str, pd.DataFrame]:
-    return {p.stem: pd.read_parquet(p) for p in sorted(Path(out).glob("*.parquet"))}
+    """The tables of an output folder, in the form the build made them (`schema.plain`)."""
+    import pyarrow.parquet as pq
+
+    return {p.stem: schema.plain(pq.read_table(p)) for p in sorted(Path(out).glob("*.parquet"))}

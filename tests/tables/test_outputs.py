@@ -115,16 +115,37 @@ def test_text_a_spreadsheet_would_run_is_never_a_formula(tmp_path):
 def test_the_workbook_never_fails_on_excel_limits_and_says_what_it_left_out(tmp_path, monkeypatch):
     import openpyxl
 
-    monkeypatch.setattr(outputs, "EXCEL_ROWS", 3)          # a table too long for a sheet, made small
+    from analysis.tables import workbook
+
+    monkeypatch.setattr(workbook, "EXCEL_ROWS", 3)          # a table too long for a sheet, made small
     long_text = "卫" * 40_000
-    outputs.write({"documents": TABLES["documents"],
-                   "units": pd.DataFrame({"text": [long_text]}),
-                   "task_similarity": pd.DataFrame({"a": range(5)})}, tmp_path / "out")
+    outputs.write({"documents": pd.DataFrame({"doc_id": ["a-2020"], "title": [long_text]}),
+                   "targets": pd.DataFrame({"target_id": [f"a:t{i}" for i in range(5)]})}, tmp_path / "out")
     book = openpyxl.load_workbook(tmp_path / "out" / "workbook.xlsx")
-    assert "task_similarity" not in book.sheetnames
-    assert pd.read_parquet(tmp_path / "out" / "task_similarity.parquet").a.tolist() == [0, 1, 2, 3, 4]
-    cell = book["units"]["A2"].value
-    assert len(cell) == outputs.EXCEL_CELL and cell.endswith("[cut: full text in the Parquet and CSV files]")
-    assert pd.read_parquet(tmp_path / "out" / "units.parquet").text[0] == long_text
+    assert "targets" not in book.sheetnames
+    assert pd.read_parquet(tmp_path / "out" / "targets.parquet").target_id.tolist() == [f"a:t{i}" for i in range(5)]
+    cell = book["documents"]["B2"].value
+    assert len(cell) == workbook.EXCEL_CELL and cell.endswith("[cut: full text in the Parquet and CSV files]")
+    assert pd.read_parquet(tmp_path / "out" / "documents.parquet").title[0] == long_text
+    assert pd.read_csv(tmp_path / "out" / "documents.csv", encoding="utf-8-sig").title[0] == long_text
     notes = {r[0].value: r[1].value for r in book["not_in_full_here"].iter_rows(min_row=2)}
-    assert "5 rows: more than a sheet holds" in notes["task_similarity"] and "1 cell(s)" in notes["units"]
+    assert "5 rows: more than a sheet holds" in notes["targets"] and "1 cell(s)" in notes["documents"]
+
+
+def test_every_file_a_build_writes_is_listed_and_a_rebuild_replaces_it(tmp_path):
+    out = tmp_path / "processed"
+    outputs.write(TABLES, out)
+    listed = (out / outputs.MARKER).read_text(encoding="utf-8").split()
+    assert sorted(listed) == sorted(p.name for p in out.iterdir() if p.name != outputs.MARKER)
+    assert {"datapackage.json", "analysis.duckdb", "workbook.xlsx"} <= set(listed)
+    (out / "my_query.sql").write_text("SELECT 1")
+    (out / "analysis.duckdb.wal").write_bytes(b"log of the old database")   # left by a crashed SQL session
+    outputs.write({"documents": pd.DataFrame({"doc_id": ["b-2021"], "year": [2021]})}, out)
+    import duckdb
+
+    con = duckdb.connect(str(out / "analysis.duckdb"), read_only=True)
+    assert con.sql("SELECT doc_id FROM documents").fetchall() == [("b-2021",)]
+    con.close()
+    assert (out / "my_query.sql").read_text() == "SELECT 1"
+    assert not (out / "analysis.duckdb.wal").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["processed"]

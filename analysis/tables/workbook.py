@@ -1,0 +1,171 @@
+"""workbook.xlsx: what a researcher reads in Excel, written with xlsxwriter.
+
+The sheets (listed in data/schema/tables.yml under `workbook`): documents, tasks (one row per task,
+its agencies by role, primary topic, earliest deadline), task_topics, topics, targets, deadlines,
+then data_dictionary (every column of every table and sheet) and, when needed, not_in_full_here.
+Each sheet has a frozen header row (the column's name over its Chinese title), a filter, column
+widths from the text, and real Excel dates in date columns.
+
+Never fails on Excel's limits: a table longer than a sheet is left out and a cell longer than
+32,767 characters is cut, visibly, both listed in not_in_full_here (the Parquet and CSV files are
+whole). Text a spreadsheet would run as a formula (=, +, -, @, tab, CR) is a string cell: the
+writer never turns text into formulas, numbers or links (xlsxwriter's `strings_to_*` off).
+
+Measured against openpyxl's write-only mode in benchmarks/bench_workbook.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.tables import schema as described
+
+EXCEL_ROWS = 1_048_576
+EXCEL_CELL = 32_767
+CUT_MARK = "…[cut: full text in the Parquet and CSV files]"
+MAX_WIDTH = 60
+_ROLES = ("lead", "support", "joint")
+
+
+def sheets(tables: dict[str, pd.DataFrame], schema: described.Schema) -> dict[str, pd.DataFrame]:
+    """The workbook's sheets (before the dictionary), in order, from the tables at hand."""
+    out = {}
+    for name in schema.workbook:
+        if name in tables:
+            out[name] = tables[name]
+        elif name == "tasks" and {"units", "task_agencies"} <= tables.keys():
+            out[name] = tasks(tables, schema)
+    return out
+
+
+def tasks(t: dict[str, pd.DataFrame], schema: described.Schema) -> pd.DataFrame:
+    """One row per task: its agencies by role (Chinese 、-joined, English ;-joined), primary topic,
+    earliest deadline and number of targets."""
+    u = t["units"]
+    out = u.loc[u.kind == "task", ["unit_id", "region", "doc_id", "no", "text_clean", "char_start", "char_end"]]
+    ta = t["task_agencies"].sort_values(["unit_id", "char_start"])
+    for role in _ROLES:
+        of_role = ta[ta.role == role].drop_duplicates(["unit_id", "agency_id"])
+        by_task = of_role.groupby("unit_id", sort=False)
+        out = out.merge(by_task.name_zh.agg("、".join).rename(role), how="left", left_on="unit_id", right_index=True)
+        out = out.merge(by_task.name_en.agg("; ".join).rename(f"{role}_en"), how="left", left_on="unit_id",
+                        right_index=True)
+    tt = t.get("task_topics")
+    if tt is not None and len(tt):
+        primary = tt.loc[tt.is_primary, ["unit_id", "topic", "topic_zh", "topic_en"]]
+        out = out.merge(primary, how="left", on="unit_id")
+    dl = t.get("deadlines")
+    if dl is not None and len(dl):
+        out = out.merge(dl[dl.date != ""].groupby("unit_id").date.min().rename("deadline"), how="left",
+                        left_on="unit_id", right_index=True)
+    tg = t.get("targets")
+    if tg is not None:
+        out = out.merge(tg.groupby("unit_id").size().rename("n_targets"), how="left", left_on="unit_id",
+                        right_index=True)
+        out["n_targets"] = out["n_targets"].fillna(0).astype("int64")
+    view = schema.sheets.get("tasks")
+    columns = [c for c in view.columns if c in out.columns] if view else list(out.columns)
+    return out[columns].fillna({c: "" for c in columns if out[c].dtype != "int64"}).reset_index(drop=True)
+
+
+def dictionary(schema: described.Schema) -> pd.DataFrame:
+    offsets = dict.fromkeys(c.name for t in schema.tables.values() for c in t.columns.values() if c.offsets)
+    rows = [{"table": "(all)", "column": ", ".join(offsets), "type": "integer", "unit": "characters",
+             "title_zh": "字符位置", "en": schema.offsets_en, "zh": schema.offsets_zh}]
+    for group in (schema.tables, schema.sheets):
+        for t in group.values():
+            for c in t.columns.values():
+                rows.append({"table": t.name, "column": c.name, "type": c.type, "unit": c.unit,
+                             "title_zh": c.title_zh, "en": c.en, "zh": c.zh})
+    return pd.DataFrame(rows)
+
+
+def write(path: Path, tables: dict[str, pd.DataFrame], schema: described.Schema) -> None:
+    write_sheets(path, {**sheets(tables, schema), "data_dictionary": dictionary(schema)}, schema)
+
+
+def write_sheets(path: Path, prepared: dict[str, pd.DataFrame], schema: described.Schema) -> None:
+    """Each of `prepared` as a sheet, then not_in_full_here when something did not fit."""
+    import xlsxwriter   # only the build writes a workbook
+
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
+                                           "strings_to_urls": False, "strings_to_numbers": False})
+    formats = {"header": book.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#DDEBF7",
+                                          "bottom": 1}),
+               "date": book.add_format({"num_format": "yyyy-mm-dd"})}
+    notes = []
+    for name, df in prepared.items():
+        if len(df) >= EXCEL_ROWS:        # a sheet holds 1,048,576 rows with its header
+            notes.append((name, f"{len(df):,} rows: more than a sheet holds; in {name}.parquet and {name}.csv"))
+            continue
+        cut = _sheet(book, name, df, schema, formats)
+        if cut:
+            notes.append((name, f"{cut} cell(s) longer than Excel's {EXCEL_CELL:,} characters end in "
+                                f"'{CUT_MARK}' here; the full text is in {name}.parquet and {name}.csv"))
+    if notes:
+        _sheet(book, "not_in_full_here", pd.DataFrame(notes, columns=["table", "note"]), schema, formats)
+    book.close()
+
+
+def _sheet(book, name: str, df: pd.DataFrame, schema: described.Schema, formats: dict) -> int:
+    """Write one sheet row by row (constant memory); the number of cells cut at Excel's limit."""
+    ws = book.add_worksheet(name[:31])
+    columns = [schema.column(name, str(c)) for c in df.columns]
+    headers = [c.header if c else str(col) for c, col in zip(columns, df.columns)]
+    kinds = [c.type if c else _kind(df[col]) for c, col in zip(columns, df.columns)]
+    for j, (header, col) in enumerate(zip(headers, df.columns)):
+        ws.set_column(j, j, _width(header, df[col], kinds[j]))
+    ws.set_row(0, 30 if any("\n" in h for h in headers) else None)
+    for j, header in enumerate(headers):
+        ws.write_string(0, j, header, formats["header"])
+    writers = [_writer(ws, k, formats["date"]) for k in kinds]
+    cut = 0
+    for i, row in enumerate(df.itertuples(index=False, name=None), start=1):
+        for j, value in enumerate(row):
+            if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA or value == "":
+                continue
+            if isinstance(value, str) and len(value) > EXCEL_CELL:
+                value = value[:EXCEL_CELL - len(CUT_MARK)] + CUT_MARK
+                cut += 1
+            writers[j](i, j, value)
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, len(df), max(len(df.columns) - 1, 0))
+    return cut
+
+
+def _writer(ws, kind: str, date_format):
+    if kind == "date":
+        return lambda i, j, v: ws.write_datetime(i, j, dt.date.fromisoformat(v) if isinstance(v, str) else v,
+                                                 date_format)
+    if kind == "boolean":
+        return lambda i, j, v: ws.write_boolean(i, j, bool(v))
+    if kind in ("integer", "number"):
+        return lambda i, j, v: ws.write_number(i, j, v) if not isinstance(v, str) else ws.write_string(i, j, v)
+    return lambda i, j, v: ws.write_string(i, j, v if isinstance(v, str) else str(v))
+
+
+def _kind(values: pd.Series) -> str:
+    """The type of a column the schema does not describe (tables made outside the build)."""
+    if pd.api.types.is_bool_dtype(values):
+        return "boolean"
+    if pd.api.types.is_numeric_dtype(values):
+        return "number"
+    return "string"
+
+
+def _width(header: str, values: pd.Series, kind: str) -> float:
+    """Characters wide enough for the header and most values; a Chinese character counts two."""
+    head = max(_display_len(line) for line in header.split("\n"))
+    longest = 10
+    if kind != "date":
+        sample = values.head(500).dropna().astype(str)
+        longest = (sample.str.len() + sample.str.count("[^\x00-\u2e7f]")).quantile(0.9) if len(sample) else 0
+    return min(MAX_WIDTH, max(head, longest) + 2)
+
+
+def _display_len(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)

@@ -1,0 +1,100 @@
+"""workbook.xlsx is what a researcher reads: the sheets, bilingual frozen headers, filters, dates, tasks by role."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import duckdb
+import openpyxl
+import pytest
+
+from analysis import PROJECT_ROOT
+from analysis.tables import schema, workbook
+
+
+@pytest.fixture(scope="module")
+def book(written):
+    return openpyxl.load_workbook(written / "workbook.xlsx")
+
+
+def test_the_sheets_a_reader_needs_in_order(book):
+    assert book.sheetnames == ["documents", "tasks", "task_topics", "topics", "targets", "deadlines",
+                               "data_dictionary"]   # nothing cut, so no not_in_full_here
+
+
+def test_every_sheet_has_a_frozen_bilingual_header_and_a_filter(book, t):
+    for ws in book:
+        assert ws.freeze_panes == "A2", ws.title
+        assert ws.auto_filter.ref == f"A1:{openpyxl.utils.get_column_letter(ws.max_column)}{ws.max_row}"
+        for cell in ws[1]:
+            name, zh = cell.value.split("\n")
+            assert re.search("[\u4e00-\u9fff]", zh), (ws.title, cell.value)
+            assert schema.load().column(ws.title, name).title_zh == zh
+    assert book["deadlines"]["G1"].value == "date\n日期"
+    assert book["targets"].max_row == len(t["targets"]) + 1
+
+
+def test_date_columns_are_excel_dates(book, t):
+    ws = book["deadlines"]
+    header = [c.value.split("\n")[0] for c in ws[1]]
+    dates = [r[header.index("date")] for r in ws.iter_rows(min_row=2)]
+    assert all(c.is_date and c.number_format == "yyyy-mm-dd" for c in dates)
+    assert [c.value.date().isoformat() for c in dates] == t["deadlines"].date.tolist()
+    alt = [r[header.index("date_alt")].value for r in ws.iter_rows(min_row=2)]
+    assert sum(v is None for v in alt) == 61 and dt.datetime(2021, 12, 31) in alt   # empty stays empty
+    docs = book["documents"]
+    issued = [c.value for c in docs["N"][1:]]
+    assert docs["N1"].value.startswith("issued_on") and dt.datetime(2022, 9, 14) in issued
+
+
+def test_columns_are_as_wide_as_their_text(book):
+    ws = book["tasks"]
+    assert workbook.MAX_WIDTH <= ws.column_dimensions["E"].width < workbook.MAX_WIDTH + 1   # text_clean: long text
+    assert ws.column_dimensions["B"].width < 20                     # region slug
+
+
+def _task_row(book, unit_id):
+    ws = book["tasks"]
+    header = [c.value.split("\n")[0] for c in ws[1]]
+    for row in ws.iter_rows(min_row=2, values_only=True):
+        if row[0] == unit_id:
+            return dict(zip(header, row))
+    raise AssertionError(unit_id)
+
+
+def test_tasks_sheet_has_one_row_per_task_with_its_agencies_by_role(book, t):
+    assert book["tasks"].max_row - 1 == (t["units"].kind == "task").sum() == 279
+    # (自治区卫生健康委负责,自治区应对新冠肺炎疫情领导小组各成员单位,各市地人民政府配合)
+    tibet = _task_row(book, "tibet:3")
+    assert tibet["lead"] == "自治区卫生健康委" and tibet["lead_en"] == "Autonomous Region Health Commission"
+    assert tibet["support"] == "自治区应对新冠肺炎疫情领导小组成员单位、各市地人民政府" and tibet["joint"] is None
+    # (省财政厅、省卫生健康委、省发展改革委，各市州政府按职责分工负责)
+    qinghai = _task_row(book, "qinghai:(三)")
+    assert qinghai["joint"] == "省财政厅、省卫生健康委、省发改委、各市州政府" and qinghai["lead"] is None
+    assert qinghai["text_clean"].startswith("(三)落实政府投入责任。")
+    # 年内 (Yancheng 2022) in task 6: its deadline, an Excel date
+    assert _task_row(book, "yancheng:6")["deadline"] == dt.datetime(2022, 12, 31)
+
+
+def test_the_data_dictionary_sheet_lists_every_column(book):
+    described = schema.load()
+    n = sum(len(x.columns) for group in (described.tables, described.sheets) for x in group.values())
+    ws = book["data_dictionary"]
+    assert ws.max_row == 1 + 1 + n        # header, the offsets convention, one row per column
+    rows = {(r[0], r[1]): r for r in ws.iter_rows(min_row=2, values_only=True)}
+    assert rows[("deadlines", "date")][5:] == ("the date, last day of the period", "日期（该期间最后一天）")
+    assert "char_end exclusive" in rows[("(all)", "char_start, char_end, a_start, a_end, b_start, b_end")][5]
+
+
+def test_the_readme_sql_example_runs_on_the_database(written, t):
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    query = re.search(r"```sql\n(.*?)```", readme, re.S).group(1)
+    con = duckdb.connect(str(written / "analysis.duckdb"), read_only=True)
+    got = con.sql(query).fetchall()
+    con.close()
+    ta, docs = t["task_agencies"], t["documents"].set_index("doc_id")
+    lead = ta[(ta.role == "lead") & ta.function.isin(["health", "healthcare_security"])]
+    expected = sorted((docs.region_en[d], int(docs.year[d]), f, g.unit_id.nunique())
+                      for (d, f), g in lead.groupby(["doc_id", "function"]))
+    assert got == expected and ("Yancheng", 2022, "healthcare_security", 16) in got
