@@ -43,7 +43,7 @@ def assemble(results: list[DocResult], overrides: Path | None = OVERRIDES_FILE,
         out["task_topics"], scores = topics.code(out, overrides, coder)
         config = shared_wording.load_config()
         docs = [(r.meta.doc_id, r.meta.region, r.text) for r in results]
-        out["shared_passages"] = shared_wording.passages_table(docs, out["units"], out["task_agencies"], config)
+        out.update(shared_wording.wording_tables(docs, out["units"], out["task_agencies"], out["documents"], config))
         own = {uid: s.own_text for uid, s in scores.items()}
         out["task_similarity"] = task_similarity.table(out["units"], out["task_topics"], own,
                                                        coder.segmenter.tokens, config.per_region)

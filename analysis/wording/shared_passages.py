@@ -18,6 +18,7 @@ import pandas as pd
 from analysis import DATA_DIR
 from analysis.config import read_yaml
 from analysis.errors import SourceError
+from analysis.wording import direction, formulations
 from analysis.wording.passages import Reading, Settings, find_in_readings, reading_form
 
 CONFIG_FILE = DATA_DIR / "dictionaries" / "shared_wording.yml"
@@ -34,6 +35,7 @@ class Config:
     per_region: int
     boilerplate_share: float
     boilerplate: tuple[re.Pattern, ...]
+    formulation_chars: int = 10      # reading characters a shared formulation needs
 
 
 @lru_cache(maxsize=4)
@@ -69,7 +71,18 @@ def load_config(path: Path = CONFIG_FILE) -> Config:
     if isinstance(per_region, bool) or not isinstance(per_region, int) or per_region < 1:
         raise SourceError(path, f"task_similarity per_region must be a whole number ≥ 1, not {per_region!r}",
                           _line(text, "per_region"))
-    return Config(settings, per_region, float(bp.get("share", 0.5)), tuple(patterns))
+    formulation_chars = _whole_number(path, text, data.get("formulations") or {}, "min_chars", 10, "formulations")
+    return Config(settings, per_region, float(bp.get("share", 0.5)), tuple(patterns), formulation_chars)
+
+
+def _whole_number(path, text: str, section: dict, name: str, default: int, where: str) -> int:
+    if not isinstance(section, dict):
+        raise SourceError(path, f"{where} must be a mapping of settings", _line(text, where))
+    value = section.get(name, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise SourceError(path, f"{where} {name} must be a whole number ≥ 1, not {value!r}",
+                          _line(text, f"{where}:"))
+    return value
 
 
 def _line(text: str, needle: str) -> int | None:
@@ -90,13 +103,43 @@ def passages_table(docs: list[tuple[str, str, str]], units: pd.DataFrame, task_a
                    config: Config | None = None) -> pd.DataFrame:
     """shared_passages for `docs` = [(doc_id, region, raw text)] in manifest order."""
     config = config or load_config()
-    doc_units = [units[units["doc_id"] == d] for d, _, _ in docs]
-    readings = [reading_form(text, u["char_start"].tolist(), n) for n, ((_, _, text), u) in enumerate(zip(docs, doc_units))]
+    readings = readings_of(docs, units)
     found = find_in_readings(readings, config.settings)
     if found.empty:
         return pd.DataFrame(columns=COLUMNS)
-    places = [_Places(r, u, task_agencies[task_agencies["doc_id"] == d], config)
-              for r, u, (d, _, _) in zip(readings, doc_units, docs)]
+    return _passage_rows(found, docs, places_of(readings, docs, units, task_agencies, config), config)
+
+
+def wording_tables(docs: list[tuple[str, str, str]], units: pd.DataFrame, task_agencies: pd.DataFrame,
+                   documents: pd.DataFrame, config: Config | None = None) -> dict[str, pd.DataFrame]:
+    """shared_passages (with which document has each first) and shared_formulations, from one reading."""
+    config = config or load_config()
+    readings = readings_of(docs, units)
+    found = find_in_readings(readings, config.settings)
+    places = places_of(readings, docs, units, task_agencies, config)
+    passages = _passage_rows(found, docs, places, config) if not found.empty else pd.DataFrame(columns=COLUMNS)
+    phrases = formulations.order(formulations.find(readings, found, config.formulation_chars,
+                                                   config.settings.complete_up_to))
+    return {"shared_passages": direction.add_to_passages(passages, documents),
+            "shared_formulations": formulations.table(phrases, readings, docs, places, documents,
+                                                      config.boilerplate_share)}
+
+
+def readings_of(docs: list[tuple[str, str, str]], units: pd.DataFrame) -> list[Reading]:
+    """Each document's reading form, a marker at every unit start."""
+    starts = units.groupby("doc_id")["char_start"].apply(list).to_dict()
+    return [reading_form(text, starts.get(d, []), n) for n, (d, _, text) in enumerate(docs)]
+
+
+def places_of(readings, docs, units: pd.DataFrame, task_agencies: pd.DataFrame, config: Config) -> list["_Places"]:
+    unit_groups = dict(tuple(units.groupby("doc_id")))
+    agency_groups = dict(tuple(task_agencies.groupby("doc_id")))
+    empty_u, empty_a = units.iloc[0:0], task_agencies.iloc[0:0]
+    return [_Places(r, unit_groups.get(d, empty_u), agency_groups.get(d, empty_a), config)
+            for r, (d, _, _) in zip(readings, docs)]
+
+
+def _passage_rows(found: pd.DataFrame, docs, places, config: Config) -> pd.DataFrame:
     rows = []
     for n, p in enumerate(found.itertuples(index=False), 1):
         pa, pb = places[p.a], places[p.b]
