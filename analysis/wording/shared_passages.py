@@ -8,7 +8,7 @@ that substantive reuse is not drowned by them, and ties every passage back to th
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,7 +18,7 @@ import pandas as pd
 from analysis import DATA_DIR
 from analysis.config import read_yaml
 from analysis.errors import SourceError
-from analysis.wording import direction, formulations
+from analysis.wording import direction, edited, formulations
 from analysis.wording.passages import Reading, Settings, find_in_readings, reading_form
 
 CONFIG_FILE = DATA_DIR / "dictionaries" / "shared_wording.yml"
@@ -36,6 +36,13 @@ class Config:
     boilerplate_share: float
     boilerplate: tuple[re.Pattern, ...]
     formulation_chars: int = 10      # reading characters a shared formulation needs
+    edited: Settings = None          # the edited-reuse pass (EDITED_DEFAULTS unless the file says)
+
+
+# Edited reuse: identical runs of 4+ seed it (k + window - 1 = 7 always seeds), a run of 7 anchors it,
+# and a sentence with a few words changed keeps more than half its characters.
+EDITED_DEFAULTS = Settings(min_chars=14, min_similarity=0.55, min_exact=7, k=4, window=4, max_gap=12, pad=24,
+                           edit_cost=1.0)
 
 
 @lru_cache(maxsize=4)
@@ -43,22 +50,8 @@ def load_config(path: Path = CONFIG_FILE) -> Config:
     text, data = read_yaml(path)
     if not isinstance(data, dict):
         raise SourceError(path, "expected the sections settings, task_similarity and boilerplate")
-    raw = data.get("settings") or {}
-    known = {f.name: f.type for f in fields(Settings)}
-    unknown = sorted(set(raw) - set(known))
-    if unknown:
-        raise SourceError(path, f"unknown setting(s): {', '.join(unknown)}", _line(text, unknown[0]))
-    try:
-        settings = Settings(**{k: (float(v) if k in ("min_similarity", "edit_cost") else int(v)) for k, v in raw.items()})
-    except (TypeError, ValueError) as exc:
-        raise SourceError(path, f"settings must be numbers ({exc})") from None
-    for name in raw:     # a zero or negative size would find nothing, silently
-        value = getattr(settings, name)
-        low = 0.0 if name in ("min_similarity", "edit_cost") else 1
-        if value < low or (name == "min_similarity" and value > 1) or (name == "edit_cost" and value == 0):
-            raise SourceError(path, f"setting {name}: {value} is out of range "
-                                    f"({'0 < x ≤ 1' if name == 'min_similarity' else 'a positive number'})",
-                              _line(text, name))
+    settings = _settings(path, text, data.get("settings") or {}, "settings", Settings())
+    edited = _settings(path, text, data.get("edited_reuse") or {}, "edited_reuse", EDITED_DEFAULTS)
     bp = data.get("boilerplate") or {}
     patterns = []
     for p in bp.get("patterns") or []:
@@ -72,7 +65,32 @@ def load_config(path: Path = CONFIG_FILE) -> Config:
         raise SourceError(path, f"task_similarity per_region must be a whole number ≥ 1, not {per_region!r}",
                           _line(text, "per_region"))
     formulation_chars = _whole_number(path, text, data.get("formulations") or {}, "min_chars", 10, "formulations")
-    return Config(settings, per_region, float(bp.get("share", 0.5)), tuple(patterns), formulation_chars)
+    return Config(settings, per_region, float(bp.get("share", 0.5)), tuple(patterns), formulation_chars, edited)
+
+
+def _settings(path, text: str, raw, section: str, defaults: Settings) -> Settings:
+    """A Settings from one section of the file, each value checked (a zero size would find nothing, silently)."""
+    if not isinstance(raw, dict):
+        raise SourceError(path, f"{section} must be a mapping of settings", _line(text, f"{section}:"))
+    known = {f.name for f in fields(Settings)}
+    unknown = sorted(set(raw) - known)
+    here = text.find(f"{section}:")
+    if unknown:
+        raise SourceError(path, f"unknown setting(s){'' if section == 'settings' else ' in ' + section}: {', '.join(unknown)}",
+                          _line(text, unknown[0], here))
+    try:
+        settings = replace(defaults, **{k: (float(v) if k in ("min_similarity", "edit_cost") else int(v))
+                                        for k, v in raw.items()})
+    except (TypeError, ValueError) as exc:
+        raise SourceError(path, f"{section} must be numbers ({exc})") from None
+    for name in raw:
+        value = getattr(settings, name)
+        low = 0.0 if name in ("min_similarity", "edit_cost") else 1
+        if value < low or (name == "min_similarity" and value > 1) or (name == "edit_cost" and value == 0):
+            raise SourceError(path, f"setting {name}: {value} is out of range "
+                                    f"({'0 < x ≤ 1' if name == 'min_similarity' else 'a positive number'})",
+                              _line(text, name, here))
+    return settings
 
 
 def _whole_number(path, text: str, section: dict, name: str, default: int, where: str) -> int:
@@ -85,8 +103,8 @@ def _whole_number(path, text: str, section: dict, name: str, default: int, where
     return value
 
 
-def _line(text: str, needle: str) -> int | None:
-    pos = text.find(needle)
+def _line(text: str, needle: str, after: int = 0) -> int | None:
+    pos = text.find(needle, max(after, 0))
     return text.count("\n", 0, pos) + 1 if pos >= 0 else None
 
 
@@ -120,7 +138,9 @@ def wording_tables(docs: list[tuple[str, str, str]], units: pd.DataFrame, task_a
     passages = _passage_rows(found, docs, places, config) if not found.empty else pd.DataFrame(columns=COLUMNS)
     phrases = formulations.order(formulations.find(readings, found, config.formulation_chars,
                                                    config.settings.complete_up_to))
+    loose = edited.new_rows(find_in_readings(readings, config.edited), found)
     return {"shared_passages": direction.add_to_passages(passages, documents),
+            "edited_reuse": direction.add_to_passages(edited.table(loose, readings, docs, places, config), documents),
             "shared_formulations": formulations.table(phrases, readings, docs, places, documents,
                                                       config.boilerplate_share)}
 
