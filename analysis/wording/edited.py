@@ -80,6 +80,8 @@ def table(loose: pd.DataFrame, readings, docs, places, config) -> pd.DataFrame:
 
 
 def _reading(r, raw_start: int, raw_end: int) -> str:
-    """The reading characters of a raw span (unit markers are never inside a passage)."""
+    """The reading characters of a raw span. A unit's marker shares the raw offset of the unit's first
+    character, so a span starting a unit would begin with it: markers are dropped."""
     i, j = np.searchsorted(r.raw_offsets, raw_start), np.searchsorted(r.raw_offsets, raw_end)
-    return r.text[i:j]
+    text = r.text[i:j]
+    return text.replace(r.marker, "") if r.marker else text
