@@ -55,8 +55,10 @@ def shared_nodes(readings: Sequence[Reading], min_chars: int):
     if len(readings) < 2 or len(codes) < 2:
         return np.empty(0, np.int64), np.empty(0, np.int64), starts, np.empty((0, 3), np.int64)
     # dense ranks keep the alphabet small for divsufsort; order (and so the array) is unchanged
-    _, dense = np.unique(codes, return_inverse=True)
-    dense = dense.astype(np.uint32)
+    # (a lookup table, linear: np.unique would sort all n codes)
+    present = np.zeros(int(codes.max()) + 1, dtype=bool)
+    present[codes] = True
+    dense = (np.cumsum(present, dtype=np.int64) - 1).astype(np.uint32)[codes]
     sa = divsufsort(dense).astype(np.int64)
     lcp = kasai(dense, sa.astype(np.int32) if sa.dtype != np.int32 else sa).astype(np.int64)
     doc_of_pos = np.repeat(np.arange(len(readings), dtype=np.int64), np.diff(starts))
