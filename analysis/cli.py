@@ -1,5 +1,5 @@
 """Command line: python -m analysis build [--out DIR] | inspect PATH [--family F] | topics (--agreement |
---explain UNIT_ID) | wording --agreement | report."""
+--explain UNIT_ID) | wording (--agreement | --against FILE) | report."""
 
 from __future__ import annotations
 
@@ -40,7 +40,13 @@ def main(argv: list[str] | None = None) -> int:
     ins.add_argument("--agency-prefix", default=None, help="市, 省 or 自治区 (default: guessed from the text)")
     ins.add_argument("--tasks", type=int, default=12, help="tasks to list (default 12)")
     wd = sub.add_parser("wording", help="shared passages and task similarity against the independent reading")
-    wd.add_argument("--agreement", action="store_true", required=True, help="recall and precision of shared passages")
+    wmode = wd.add_mutually_exclusive_group(required=True)
+    wmode.add_argument("--agreement", action="store_true", help="recall and precision of shared passages")
+    wmode.add_argument("--against", type=Path, metavar="FILE",
+                       help="a text file's tasks aligned with the manifest's template (adapted, added, left out)")
+    wd.add_argument("--template", default=None, metavar="DOC_ID",
+                    help="with --against: the document to use as the template (default: those marked template: true)")
+    wd.add_argument("--manifest", type=Path, default=MANIFEST, help="document manifest (default data/raw/documents.yml)")
     rp = sub.add_parser("report", help="execute the notebooks; write HTML briefings to reports/ and figures to figures/")
     rp.add_argument("--out", type=Path, default=None, help="briefings folder (default reports/)")
     rp.add_argument("--figures", type=Path, default=None, help="figures folder (default figures/)")
@@ -53,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "report":
             return _report(args)
         if args.command == "wording":
-            return _wording()
+            return _wording(args)
         if args.command == "inspect":
             return _inspect(args)
     except SourceError as exc:
@@ -119,10 +125,17 @@ def _inspect(args) -> int:
     return 0
 
 
-def _wording() -> int:
+def _wording(args) -> int:
     from analysis import build
     from analysis.wording import agreement as wording_agreement
 
+    if args.against is not None:
+        from analysis.wording import templates
+
+        if not Path(args.against).is_file():
+            raise SourceError(args.against, "file not found (--against)")
+        print(templates.against(args.against, args.manifest, args.manifest.parent, args.template))
+        return 0
     assembled = build.build_tables(overrides=None)
     print(wording_agreement.report(assembled))
     return 0

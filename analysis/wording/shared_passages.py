@@ -37,6 +37,7 @@ class Config:
     boilerplate: tuple[re.Pattern, ...]
     formulation_chars: int = 10      # reading characters a shared formulation needs
     edited: Settings = None          # the edited-reuse pass (EDITED_DEFAULTS unless the file says)
+    template_score: float = 0.3      # the task similarity below which a task adapts no template task
 
 
 # Edited reuse: identical runs of 4+ seed it (k + window - 1 = 7 always seeds), a run of 7 anchors it,
@@ -65,7 +66,12 @@ def load_config(path: Path = CONFIG_FILE) -> Config:
         raise SourceError(path, f"task_similarity per_region must be a whole number ≥ 1, not {per_region!r}",
                           _line(text, "per_region"))
     formulation_chars = _whole_number(path, text, data.get("formulations") or {}, "min_chars", 10, "formulations")
-    return Config(settings, per_region, float(bp.get("share", 0.5)), tuple(patterns), formulation_chars, edited)
+    template_score = (data.get("templates") or {}).get("min_score", 0.3) if isinstance(data.get("templates") or {}, dict) else None
+    if isinstance(template_score, bool) or not isinstance(template_score, (int, float)) or not 0 < template_score <= 1:
+        raise SourceError(path, f"templates min_score must be a number with 0 < x ≤ 1, not {template_score!r}",
+                          _line(text, "templates:"))
+    return Config(settings, per_region, float(bp.get("share", 0.5)), tuple(patterns), formulation_chars, edited,
+                  float(template_score))
 
 
 def _settings(path, text: str, raw, section: str, defaults: Settings) -> Settings:
