@@ -10,7 +10,8 @@ Each phrase gets:
 - `distinctiveness`, how rare it is across the corpus: log(N / docs) / log(N / 2) for a corpus of
   N documents, 1 when exactly two documents print it, 0 when every document does (1 when N = 2);
 - `category`: boilerplate (a standard political formula of shared_wording.yml covers `share` of an
-  occurrence), agencies (agency names cover half of one), else substantive;
+  occurrence), agencies (agency names cover half of one), frame (every occurrence is in a title,
+  page metadata or covering notice: 深化医药卫生体制改革重点工作任务 as a title), else substantive;
 - the first document by date (analysis.wording.direction) and each occurrence's role.
 """
 
@@ -30,6 +31,7 @@ from analysis.wording.passages import Reading
 COLUMNS = ["formulation_id", "phrase", "length", "n_docs", "n_occurrences", "regions", "distinctiveness",
            "category", "first_doc", "first_date", "doc_id", "region", "unit_id", "kind", "char_start", "char_end",
            "text", "date", "role", "in_passage"]
+FRAME_KINDS = {"title", "metadata", "notice"}     # a document's title, page metadata and covering notice
 FOUND = ["formulation", "doc", "start", "length", "raw_start", "raw_end", "in_passage"]
 
 
@@ -145,7 +147,8 @@ def table(found: pd.DataFrame, readings: Sequence[Reading], docs: list[tuple[str
             ag = max(ag, p.share(p.agencies, o.raw_start, o.raw_end))
             unit, _, kind = p.units(o.raw_start, o.raw_end)
             occ.append((o, unit, kind))
-        category = "boilerplate" if bp >= boilerplate_share else "agencies" if ag >= 0.5 else "substantive"
+        category = ("boilerplate" if bp >= boilerplate_share else "agencies" if ag >= 0.5
+                    else "frame" if all(k in FRAME_KINDS for _, _, k in occ) else "substantive")
         number += 1
         for o, unit, kind in occ:
             doc_id, region, text = docs[o.doc]
