@@ -141,42 +141,6 @@ def _typed(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def against(path, manifest, raw_dir, template: str | None = None) -> str:
-    """`python -m analysis wording --against FILE`: FILE's tasks aligned with the manifest's template(s)
-    (or the document `template` names), read as the build would read a new document."""
-    from dataclasses import replace
-    from pathlib import Path
-
-    from analysis import build, inspect
-    from analysis.errors import SourceError
-    from analysis.reading.source import read_raw
-    from analysis.tables import assembly
-
-    path = Path(path)
-    results = build.build_all(manifest, raw_dir)
-    ids = [r.meta.doc_id for r in results]
-    if template is not None:
-        if template not in ids:
-            raise SourceError(manifest, f"no document '{template}' in the manifest (documents: {', '.join(ids)})")
-        for r in results:
-            r.meta = replace(r.meta, template=r.meta.doc_id == template)
-    if not any(r.meta.template for r in results):
-        raise SourceError(manifest, "no document is marked 'template: true' (or name one with --template DOC_ID)")
-    raw = read_raw(path)
-    attempts = [inspect.attempt(path, raw, f, p, None, None) for f, p in inspect.candidates(None, {})]
-    best = max(attempts, key=lambda a: (a.result is not None, a.n_with_agency, a.n_tasks, -len(a.gaps)))
-    if best.result is None:
-        raise best.error
-    own = best.result
-    doc_id = own.meta.doc_id if own.meta.doc_id not in ids else f"{own.meta.doc_id}-against"
-    if doc_id != own.meta.doc_id:
-        own.meta = replace(own.meta, doc_id=doc_id, region=doc_id, unit_prefix=doc_id)
-    tables = assembly.assemble([*results, own], overrides=None)
-    ta = tables["template_alignment"]
-    ta = ta[ta["doc_id"] == doc_id]
-    return report(ta, str(path))
-
-
 def report(ta: pd.DataFrame, name: str, chars: int = 48) -> str:
     lines = []
     for t_doc, g in ta.groupby("template_doc", sort=False):
