@@ -1,5 +1,5 @@
 """Command line: python -m analysis build [--out DIR] | inspect PATH [--family F] | topics (--agreement |
---explain UNIT_ID) | wording --agreement | report."""
+--explain UNIT_ID) | wording (--agreement | --against FILE) | report."""
 
 from __future__ import annotations
 
@@ -40,7 +40,13 @@ def main(argv: list[str] | None = None) -> int:
     ins.add_argument("--agency-prefix", default=None, help="市, 省 or 自治区 (default: guessed from the text)")
     ins.add_argument("--tasks", type=int, default=12, help="tasks to list (default 12)")
     wd = sub.add_parser("wording", help="shared passages and task similarity against the independent reading")
-    wd.add_argument("--agreement", action="store_true", required=True, help="recall and precision of shared passages")
+    wmode = wd.add_mutually_exclusive_group(required=True)
+    wmode.add_argument("--agreement", action="store_true", help="recall and precision of shared passages")
+    wmode.add_argument("--against", type=Path, metavar="FILE",
+                       help="a text file's tasks aligned with the manifest's template (adapted, added, left out)")
+    wd.add_argument("--template", default=None, metavar="DOC_ID",
+                    help="with --against: the document to use as the template (default: those marked template: true)")
+    wd.add_argument("--manifest", type=Path, default=MANIFEST, help="document manifest (default data/raw/documents.yml)")
     rp = sub.add_parser("report", help="execute the notebooks; write HTML briefings to reports/ and figures to figures/")
     rp.add_argument("--out", type=Path, default=None, help="briefings folder (default reports/)")
     rp.add_argument("--figures", type=Path, default=None, help="figures folder (default figures/)")
@@ -53,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "report":
             return _report(args)
         if args.command == "wording":
-            return _wording()
+            return _wording(args)
         if args.command == "inspect":
             return _inspect(args)
     except SourceError as exc:
@@ -126,13 +132,56 @@ def _inspect(args) -> int:
     return 0
 
 
-def _wording() -> int:
+def _wording(args) -> int:
     from analysis import build
     from analysis.wording import agreement as wording_agreement
 
+    if args.against is not None:
+        from analysis.wording import templates
+
+        if not Path(args.against).is_file():
+            raise SourceError(args.against, "file not found (--against)")
+        print(_against(args.against, args.manifest, args.manifest.parent, args.template))
+        return 0
     assembled = build.build_tables(overrides=None)
     print(wording_agreement.report(assembled))
     return 0
+
+
+def _against(path, manifest, raw_dir, template: str | None = None) -> str:
+    """`python -m analysis wording --against FILE`: FILE's tasks aligned with the manifest's template(s)
+    (or the document `template` names), read as the build would read a new document."""
+    from dataclasses import replace
+    from pathlib import Path
+
+    from analysis import build, inspect
+    from analysis.reading.source import read_raw
+    from analysis.tables import assembly
+    from analysis.wording import templates
+
+    path = Path(path)
+    results = build.build_all(manifest, raw_dir)
+    ids = [r.meta.doc_id for r in results]
+    if template is not None:
+        if template not in ids:
+            raise SourceError(manifest, f"no document '{template}' in the manifest (documents: {', '.join(ids)})")
+        for r in results:
+            r.meta = replace(r.meta, template=r.meta.doc_id == template)
+    if not any(r.meta.template for r in results):
+        raise SourceError(manifest, "no document is marked 'template: true' (or name one with --template DOC_ID)")
+    raw = read_raw(path)
+    attempts = [inspect.attempt(path, raw, f, p, None, None) for f, p in inspect.candidates(None, {})]
+    best = max(attempts, key=lambda a: (a.result is not None, a.n_with_agency, a.n_tasks, -len(a.gaps)))
+    if best.result is None:
+        raise best.error
+    own = best.result
+    doc_id = own.meta.doc_id if own.meta.doc_id not in ids else f"{own.meta.doc_id}-against"
+    if doc_id != own.meta.doc_id:
+        own.meta = replace(own.meta, doc_id=doc_id, region=doc_id, unit_prefix=doc_id)
+    tables = assembly.assemble([*results, own], overrides=None)
+    ta = tables["template_alignment"]
+    ta = ta[ta["doc_id"] == doc_id]
+    return templates.report(ta, str(path))
 
 
 def _topics(args) -> int:

@@ -1,4 +1,4 @@
-"""Scale of the shared-passage finder: synthetic corpora of 10, 100 and 1,000 documents.
+"""Scale of the shared-passage finder and the shared formulations (passages, then phrases): synthetic corpora of 10, 100 and 1,000 documents.
 
 Each synthetic document recombines units of the real ones: it takes as many units as a real
 document has (one of the five sizes, at random) and draws each from all units of all five, so
@@ -49,17 +49,24 @@ def corpus(n_docs: int, seed: int = SEED) -> list[tuple[str, list[int]]]:
 
 
 def run_one(n_docs: int) -> dict:
+    from analysis.wording import formulations
+    from analysis.wording.maximal import shared_nodes
     from analysis.wording.passages import find_in_readings, reading_form
     from analysis.wording.shared_passages import load_config
 
+    shared_nodes([reading_form("预热一下编译器的缓存。"), reading_form("预热一下编译器的缓存。")], 4)  # numba compiles once
     docs = corpus(n_docs)
-    settings = load_config().settings
+    config = load_config()
     t0 = time.perf_counter()
     readings = [reading_form(text, starts, i) for i, (text, starts) in enumerate(docs)]
-    passages = find_in_readings(readings, settings)
-    seconds = time.perf_counter() - t0
-    return {"docs": n_docs, "chars": sum(len(t) for t, _ in docs), "seconds": round(seconds, 2),
-            "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024), "passages": len(passages)}
+    passages = find_in_readings(readings, config.settings)
+    t1 = time.perf_counter()
+    found = formulations.find(readings, passages, config.formulation_chars, config.settings.complete_up_to)
+    t2 = time.perf_counter()
+    return {"docs": n_docs, "chars": sum(len(t) for t, _ in docs), "seconds": round(t2 - t0, 2),
+            "passage_s": round(t1 - t0, 2), "formulation_s": round(t2 - t1, 2),
+            "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024), "passages": len(passages),
+            "formulations": int(found["formulation"].nunique()) if len(found) else 0, "occurrences": len(found)}
 
 
 def main(argv: list[str]) -> None:
@@ -67,18 +74,21 @@ def main(argv: list[str]) -> None:
         print(json.dumps(run_one(int(argv[1]))))
         return
     sizes = [int(a) for a in argv] or list(SIZES)
-    print(f"{'documents':>9} {'characters':>11} {'seconds':>8} {'peak MB':>8} {'passages':>9}")
+    print(f"{'documents':>9} {'characters':>11} {'seconds':>8} {'passages s':>10} {'phrases s':>9} {'peak MB':>8} "
+          f"{'passages':>9} {'phrases':>8} {'occurrences':>11}")
     results = []
     for n in sizes:
         out = subprocess.run([sys.executable, __file__, "--one", str(n)], capture_output=True, text=True, check=True)
         r = json.loads(out.stdout.strip().splitlines()[-1])
         results.append(r)
-        print(f"{r['docs']:>9} {r['chars']:>11,} {r['seconds']:>8.1f} {r['peak_mb']:>8} {r['passages']:>9,}", flush=True)
+        print(f"{r['docs']:>9} {r['chars']:>11,} {r['seconds']:>8.1f} {r['passage_s']:>10.1f} {r['formulation_s']:>9.1f} "
+              f"{r['peak_mb']:>8} {r['passages']:>9,} {r['formulations']:>8,} {r['occurrences']:>11,}", flush=True)
     by = {r["docs"]: r for r in results}
     if 100 in by and 1000 in by:
         t, c = by[1000]["seconds"] / by[100]["seconds"], by[1000]["chars"] / by[100]["chars"]
         print(f"100 -> 1000 documents: text x{c:.1f}, time x{t:.1f} (bar: within 15x), "
-              f"passages x{by[1000]['passages'] / by[100]['passages']:.1f}")
+              f"passages x{by[1000]['passages'] / by[100]['passages']:.1f}, "
+              f"formulations alone: time x{by[1000]['formulation_s'] / max(by[100]['formulation_s'], 0.01):.1f}")
 
 
 if __name__ == "__main__":

@@ -282,3 +282,124 @@ def topic_pairs(task_similarity: pd.DataFrame, task_topics: pd.DataFrame, units:
                                       "other_text"])
     return out.sort_values(["score", "unit_id", "other_unit_id"], ascending=[False, True, True]).reset_index(drop=True)
 
+
+
+# --- shared formulations ----------------------------------------------------------------------
+FORMULATION_COLUMNS = ["formulation_id", "phrase", "length", "category", "distinctiveness", "n_docs", "regions",
+                       "first_region", "first_date", "adopters", "unit_ids"]
+_MARK = "background:#fff2a8;padding:0 1px"
+_SENTENCE_END = "。；;！!？?\n"
+
+
+def formulations(shared_formulations: pd.DataFrame, documents: pd.DataFrame,
+                 categories: tuple[str, ...] = ("substantive",), labels: dict[str, str] | None = None) -> pd.DataFrame:
+    """One row per shared formulation of the given categories, the most distinctive and longest first:
+    the phrase, the regions printing it (document order), the first region by date ('same date' when
+    several share the earliest), the adopters, and each occurrence's unit."""
+    labels = labels or {}
+    region_of = dict(zip(documents["doc_id"], documents["region"]))
+    f = shared_formulations[shared_formulations["category"].isin(categories)]
+    rows = []
+    for fid, g in f.groupby("formulation_id", sort=False):
+        r = g.iloc[0]
+        firsts = [d for d in str(r.first_doc).split(";") if d]
+        rows.append({
+            "formulation_id": fid, "phrase": r.phrase, "length": int(r.length), "category": r.category,
+            "distinctiveness": float(r.distinctiveness), "n_docs": int(r.n_docs),
+            "regions": ", ".join(labels.get(x, x) for x in str(r.regions).split(";")),
+            "first_region": ", ".join(labels.get(region_of.get(d, d), region_of.get(d, d)) for d in firsts)
+            if len(firsts) == 1 else "same date: " + ", ".join(labels.get(region_of.get(d, d), d) for d in firsts),
+            "first_date": r.first_date,
+            "adopters": ", ".join(dict.fromkeys(labels.get(x, x) for x in g[g["role"] == "adopter"]["region"])),
+            "unit_ids": ", ".join(dict.fromkeys(g["unit_id"]))})
+    out = pd.DataFrame(rows, columns=FORMULATION_COLUMNS)
+    out = out.assign(_n=out["formulation_id"].map(_passage_number))
+    return (out.sort_values(["distinctiveness", "length", "_n"], ascending=[False, False, True])
+            .drop(columns="_n").reset_index(drop=True))
+
+
+def sentence_around(raw: str, start: int, end: int, limit: int = 80) -> tuple[int, int]:
+    """Raw offsets of the sentence holding raw[start:end]: back to the previous and on to the next
+    sentence end (。；！？ or a line break), at most `limit` characters each way."""
+    lo = start
+    while lo > 0 and start - lo < limit and raw[lo - 1] not in _SENTENCE_END:
+        lo -= 1
+    hi = end
+    while hi < len(raw) and hi - end < limit and raw[hi] not in _SENTENCE_END:
+        hi += 1
+    if hi < len(raw) and raw[hi] in "。；;！!？?":
+        hi += 1
+    return lo, hi
+
+
+def formulations_side_by_side(shared_formulations: pd.DataFrame, texts: dict[str, str], documents: pd.DataFrame,
+                              n: int = 12, categories: tuple[str, ...] = ("substantive",),
+                              labels: dict[str, str] | None = None) -> str:
+    """HTML: the `n` most distinctive formulations, each with the sentence it stands in in every
+    region that prints it (its first occurrence there), the phrase marked, first user named.
+    `texts`: region -> raw text (`raw_texts`); the raw slices are checked against the table."""
+    labels = labels or {}
+    view = formulations(shared_formulations, documents, categories, labels).head(n)
+    if view.empty:
+        return "<p><em>No shared formulations.</em></p>"
+    blocks = []
+    for v in view.itertuples():
+        g = shared_formulations[shared_formulations["formulation_id"] == v.formulation_id]
+        cols = []
+        for _, occ in g.groupby("region", sort=False):
+            o = occ.sort_values("char_start").iloc[0]
+            raw = texts[o.region]
+            if raw[o.char_start:o.char_end] != o.text:
+                raise SourceError(o.doc_id, f"formulation {v.formulation_id} does not match the raw text; "
+                                            "run python -m analysis build")
+            lo, hi = sentence_around(raw, int(o.char_start), int(o.char_end))
+            sentence = (html.escape(_strip(raw[lo:o.char_start])) + f"<mark style=\"{_MARK}\">"
+                        + html.escape(_strip(o.text)) + "</mark>" + html.escape(_strip(raw[o.char_end:hi])))
+            more = f" (+{len(occ) - 1} more)" if len(occ) > 1 else ""
+            cols.append(f"<div style=\"{_COL}\"><div style=\"{_HEAD}\">{html.escape(labels.get(o.region, o.region))}"
+                        f" · {html.escape(o.date)} · {html.escape(o.role)} · <code>{html.escape(o.unit_id)}</code>"
+                        f"{more}</div><div>{sentence}</div></div>")
+        head = (f"<div style=\"{_HEAD}\"><b>{html.escape(v.formulation_id)}</b> · <b>{html.escape(v.phrase)}</b> · "
+                f"{v.length} characters · distinctiveness {v.distinctiveness:.2f} · first: "
+                f"{html.escape(v.first_region)} ({html.escape(str(v.first_date))})</div>")
+        blocks.append(f"<div style=\"{_BOX}\">{head}<div style=\"display:flex;gap:1.2em\">{''.join(cols)}</div></div>")
+    return "\n".join(blocks)
+
+
+def formulation_counts(shared_formulations: pd.DataFrame) -> dict[str, int]:
+    """Formulations per category, and in all (for the notebook's text)."""
+    per = shared_formulations.drop_duplicates("formulation_id")["category"].value_counts()
+    return {"all": int(shared_formulations["formulation_id"].nunique()), **{k: int(v) for k, v in per.items()}}
+
+
+# --- templates --------------------------------------------------------------------------------
+TEMPLATE_COLUMNS = ["template_doc", "doc_id", "status", "order", "unit_id", "template_order", "template_unit", "moved",
+                    "score", "shared_chars", "text", "template_text"]
+
+
+def template_view(template_alignment: pd.DataFrame, chars: int = 60) -> pd.DataFrame:
+    """The template alignment for reading: per (template, document), the aligned pairs in the
+    document's order, then the added tasks, then the template tasks left out; texts shortened."""
+    ta = template_alignment
+    if ta.empty:
+        return pd.DataFrame(columns=TEMPLATE_COLUMNS)
+    rank = {"aligned": 0, "added": 1, "omitted": 2}
+    out = ta.assign(_s=ta["status"].map(rank), _o=ta["order"].fillna(0).astype(int),
+                    _t=ta["template_order"].fillna(0).astype(int))
+    out = out.sort_values(["template_doc", "doc_id", "_s", "_o", "_t"], kind="stable")
+    out = out.assign(text=out["text"].map(lambda s: _short(s, chars)),
+                     template_text=out["template_text"].map(lambda s: _short(s, chars)))
+    return out[TEMPLATE_COLUMNS].reset_index(drop=True)
+
+
+def template_summary(template_alignment: pd.DataFrame) -> pd.DataFrame:
+    """Per (template, document): tasks adapting template tasks, of them moved, added, left out."""
+    cols = ["template_doc", "doc_id", "aligned", "moved", "added", "omitted"]
+    if template_alignment.empty:
+        return pd.DataFrame(columns=cols)
+    rows = []
+    for (t, d), g in template_alignment.groupby(["template_doc", "doc_id"], sort=False):
+        rows.append({"template_doc": t, "doc_id": d, "aligned": int((g["status"] == "aligned").sum()),
+                     "moved": int(g["moved"].astype(bool).sum()), "added": int((g["status"] == "added").sum()),
+                     "omitted": int((g["status"] == "omitted").sum())})
+    return pd.DataFrame(rows, columns=cols)

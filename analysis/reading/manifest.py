@@ -3,7 +3,8 @@
 Required in an entry: `file`, `region` (a slug), `year`, `level` (national, provincial, prefecture,
 county). Everything else is optional (`python -m analysis inspect FILE` proposes it): `doc_id`
 defaults to region-year; without `family` the build finds the layout itself
-(`analysis.reading.layouts`) and says which it chose. A region may have several documents (one
+(`analysis.reading.layouts`) and says which it chose. `template: true` marks a task list others
+answer (`analysis.wording.templates` aligns each other document's tasks with it). A region may have several documents (one
 per year, say): unit ids then start with the doc_id instead of the region.
 """
 
@@ -44,6 +45,7 @@ class DocumentMeta:
     source_note: str = ""
     sha256: str = ""
     agency_prefix: str = ""
+    template: bool = False         # a national or provincial task list others answer (analysis.wording.templates)
     params: object = None          # the family's Params, built from the entry's `params` mapping
     line: int | None = field(default=None, compare=False)   # where the entry starts in the manifest
     unit_prefix: str = ""          # what unit ids start with: the region, or the doc_id when a region has several
@@ -106,7 +108,10 @@ def _entry(path: Path, index: int, entry, line: int | None) -> DocumentMeta:
         if k not in entry or entry[k] is None:
             continue
         v = entry[k]
-        if k == "year":
+        if k == "template":
+            if not isinstance(v, bool):
+                raise SourceError(path, f"document {name}: template must be true or false, not {v!r}"[:200], line)
+        elif k == "year":
             if isinstance(v, bool) or not isinstance(v, int) or not YEARS[0] <= v <= YEARS[1]:
                 raise SourceError(path, f"document {name}: year must be a whole number from {YEARS[0]} to "
                                         f"{YEARS[1]}, not {v!r}"[:200], line)

@@ -19,6 +19,7 @@ from analysis.topics.codebook import OVERRIDES_FILE, load_codebook
 from analysis.topics.coder import TopicCoder
 from analysis.wording import shared_passages as shared_wording
 from analysis.wording import similarity as task_similarity
+from analysis.wording import templates
 
 TABLES = ("documents", "units", "task_agencies", "agencies", "targets", "deadlines", "repairs")
 
@@ -43,10 +44,14 @@ def assemble(results: list[DocResult], overrides: Path | None = OVERRIDES_FILE,
         out["task_topics"], scores = topics.code(out, overrides, coder)
         config = shared_wording.load_config()
         docs = [(r.meta.doc_id, r.meta.region, r.text) for r in results]
-        out["shared_passages"] = shared_wording.passages_table(docs, out["units"], out["task_agencies"], config)
+        out.update(shared_wording.wording_tables(docs, out["units"], out["task_agencies"], out["documents"], config))
         own = {uid: s.own_text for uid, s in scores.items()}
         out["task_similarity"] = task_similarity.table(out["units"], out["task_topics"], own,
                                                        coder.segmenter.tokens, config.per_region)
+        index, X = task_similarity.task_vectors(out["units"], own, coder.segmenter.tokens)
+        out["template_alignment"] = templates.table(
+            out["units"], [r.meta.doc_id for r in results if r.meta.template], {r.meta.doc_id: r.text for r in results},
+            lambda ids: X[[index[u] for u in ids]], config.template_score)
     return out
 
 

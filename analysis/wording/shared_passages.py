@@ -8,7 +8,7 @@ that substantive reuse is not drowned by them, and ties every passage back to th
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,6 +18,7 @@ import pandas as pd
 from analysis import DATA_DIR
 from analysis.config import read_yaml
 from analysis.errors import SourceError
+from analysis.wording import direction, edited, formulations
 from analysis.wording.passages import Reading, Settings, find_in_readings, reading_form
 
 CONFIG_FILE = DATA_DIR / "dictionaries" / "shared_wording.yml"
@@ -34,6 +35,15 @@ class Config:
     per_region: int
     boilerplate_share: float
     boilerplate: tuple[re.Pattern, ...]
+    formulation_chars: int = 10      # reading characters a shared formulation needs
+    edited: Settings = None          # the edited-reuse pass (EDITED_DEFAULTS unless the file says)
+    template_score: float = 0.3      # the task similarity below which a task adapts no template task
+
+
+# Edited reuse: identical runs of 4+ seed it (k + window - 1 = 7 always seeds), a run of 7 anchors it,
+# and a sentence with a few words changed keeps more than half its characters.
+EDITED_DEFAULTS = Settings(min_chars=14, min_similarity=0.55, min_exact=7, k=4, window=4, max_gap=12, pad=24,
+                           edit_cost=1.0)
 
 
 @lru_cache(maxsize=4)
@@ -41,22 +51,8 @@ def load_config(path: Path = CONFIG_FILE) -> Config:
     text, data = read_yaml(path)
     if not isinstance(data, dict):
         raise SourceError(path, "expected the sections settings, task_similarity and boilerplate")
-    raw = data.get("settings") or {}
-    known = {f.name: f.type for f in fields(Settings)}
-    unknown = sorted(set(raw) - set(known))
-    if unknown:
-        raise SourceError(path, f"unknown setting(s): {', '.join(unknown)}", _line(text, unknown[0]))
-    try:
-        settings = Settings(**{k: (float(v) if k in ("min_similarity", "edit_cost") else int(v)) for k, v in raw.items()})
-    except (TypeError, ValueError) as exc:
-        raise SourceError(path, f"settings must be numbers ({exc})") from None
-    for name in raw:     # a zero or negative size would find nothing, silently
-        value = getattr(settings, name)
-        low = 0.0 if name in ("min_similarity", "edit_cost") else 1
-        if value < low or (name == "min_similarity" and value > 1) or (name == "edit_cost" and value == 0):
-            raise SourceError(path, f"setting {name}: {value} is out of range "
-                                    f"({'0 < x ≤ 1' if name == 'min_similarity' else 'a positive number'})",
-                              _line(text, name))
+    settings = _settings(path, text, data.get("settings") or {}, "settings", Settings())
+    edited = _settings(path, text, data.get("edited_reuse") or {}, "edited_reuse", EDITED_DEFAULTS)
     bp = data.get("boilerplate") or {}
     patterns = []
     for p in bp.get("patterns") or []:
@@ -69,11 +65,52 @@ def load_config(path: Path = CONFIG_FILE) -> Config:
     if isinstance(per_region, bool) or not isinstance(per_region, int) or per_region < 1:
         raise SourceError(path, f"task_similarity per_region must be a whole number ≥ 1, not {per_region!r}",
                           _line(text, "per_region"))
-    return Config(settings, per_region, float(bp.get("share", 0.5)), tuple(patterns))
+    formulation_chars = _whole_number(path, text, data.get("formulations") or {}, "min_chars", 10, "formulations")
+    template_score = (data.get("templates") or {}).get("min_score", 0.3) if isinstance(data.get("templates") or {}, dict) else None
+    if isinstance(template_score, bool) or not isinstance(template_score, (int, float)) or not 0 < template_score <= 1:
+        raise SourceError(path, f"templates min_score must be a number with 0 < x ≤ 1, not {template_score!r}",
+                          _line(text, "templates:"))
+    return Config(settings, per_region, float(bp.get("share", 0.5)), tuple(patterns), formulation_chars, edited,
+                  float(template_score))
 
 
-def _line(text: str, needle: str) -> int | None:
-    pos = text.find(needle)
+def _settings(path, text: str, raw, section: str, defaults: Settings) -> Settings:
+    """A Settings from one section of the file, each value checked (a zero size would find nothing, silently)."""
+    if not isinstance(raw, dict):
+        raise SourceError(path, f"{section} must be a mapping of settings", _line(text, f"{section}:"))
+    known = {f.name for f in fields(Settings)}
+    unknown = sorted(set(raw) - known)
+    here = text.find(f"{section}:")
+    if unknown:
+        raise SourceError(path, f"unknown setting(s){'' if section == 'settings' else ' in ' + section}: {', '.join(unknown)}",
+                          _line(text, unknown[0], here))
+    try:
+        settings = replace(defaults, **{k: (float(v) if k in ("min_similarity", "edit_cost") else int(v))
+                                        for k, v in raw.items()})
+    except (TypeError, ValueError) as exc:
+        raise SourceError(path, f"{section} must be numbers ({exc})") from None
+    for name in raw:
+        value = getattr(settings, name)
+        low = 0.0 if name in ("min_similarity", "edit_cost") else 1
+        if value < low or (name == "min_similarity" and value > 1) or (name == "edit_cost" and value == 0):
+            raise SourceError(path, f"setting {name}: {value} is out of range "
+                                    f"({'0 < x ≤ 1' if name == 'min_similarity' else 'a positive number'})",
+                              _line(text, name, here))
+    return settings
+
+
+def _whole_number(path, text: str, section: dict, name: str, default: int, where: str) -> int:
+    if not isinstance(section, dict):
+        raise SourceError(path, f"{where} must be a mapping of settings", _line(text, where))
+    value = section.get(name, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise SourceError(path, f"{where} {name} must be a whole number ≥ 1, not {value!r}",
+                          _line(text, f"{where}:"))
+    return value
+
+
+def _line(text: str, needle: str, after: int = 0) -> int | None:
+    pos = text.find(needle, max(after, 0))
     return text.count("\n", 0, pos) + 1 if pos >= 0 else None
 
 
@@ -90,13 +127,45 @@ def passages_table(docs: list[tuple[str, str, str]], units: pd.DataFrame, task_a
                    config: Config | None = None) -> pd.DataFrame:
     """shared_passages for `docs` = [(doc_id, region, raw text)] in manifest order."""
     config = config or load_config()
-    doc_units = [units[units["doc_id"] == d] for d, _, _ in docs]
-    readings = [reading_form(text, u["char_start"].tolist(), n) for n, ((_, _, text), u) in enumerate(zip(docs, doc_units))]
+    readings = readings_of(docs, units)
     found = find_in_readings(readings, config.settings)
     if found.empty:
         return pd.DataFrame(columns=COLUMNS)
-    places = [_Places(r, u, task_agencies[task_agencies["doc_id"] == d], config)
-              for r, u, (d, _, _) in zip(readings, doc_units, docs)]
+    return _passage_rows(found, docs, places_of(readings, docs, units, task_agencies, config), config)
+
+
+def wording_tables(docs: list[tuple[str, str, str]], units: pd.DataFrame, task_agencies: pd.DataFrame,
+                   documents: pd.DataFrame, config: Config | None = None) -> dict[str, pd.DataFrame]:
+    """shared_passages (with which document has each first) and shared_formulations, from one reading."""
+    config = config or load_config()
+    readings = readings_of(docs, units)
+    found = find_in_readings(readings, config.settings)
+    places = places_of(readings, docs, units, task_agencies, config)
+    passages = _passage_rows(found, docs, places, config) if not found.empty else pd.DataFrame(columns=COLUMNS)
+    phrases = formulations.order(formulations.find(readings, found, config.formulation_chars,
+                                                   config.settings.complete_up_to))
+    loose = edited.new_rows(find_in_readings(readings, config.edited), found)
+    return {"shared_passages": direction.add_to_passages(passages, documents),
+            "edited_reuse": direction.add_to_passages(edited.table(loose, readings, docs, places, config), documents),
+            "shared_formulations": formulations.table(phrases, readings, docs, places, documents,
+                                                      config.boilerplate_share)}
+
+
+def readings_of(docs: list[tuple[str, str, str]], units: pd.DataFrame) -> list[Reading]:
+    """Each document's reading form, a marker at every unit start."""
+    starts = units.groupby("doc_id")["char_start"].apply(list).to_dict()
+    return [reading_form(text, starts.get(d, []), n) for n, (d, _, text) in enumerate(docs)]
+
+
+def places_of(readings, docs, units: pd.DataFrame, task_agencies: pd.DataFrame, config: Config) -> list["_Places"]:
+    unit_groups = dict(tuple(units.groupby("doc_id")))
+    agency_groups = dict(tuple(task_agencies.groupby("doc_id")))
+    empty_u, empty_a = units.iloc[0:0], task_agencies.iloc[0:0]
+    return [_Places(r, unit_groups.get(d, empty_u), agency_groups.get(d, empty_a), config)
+            for r, (d, _, _) in zip(readings, docs)]
+
+
+def _passage_rows(found: pd.DataFrame, docs, places, config: Config) -> pd.DataFrame:
     rows = []
     for n, p in enumerate(found.itertuples(index=False), 1):
         pa, pb = places[p.a], places[p.b]

@@ -40,6 +40,15 @@ def vectors(texts: list[str], tokenize: Callable[[str], list[str]]) -> sparse.cs
     return sparse.hstack([chars.fit_transform(docs), words.fit_transform(docs)]).tocsr() / np.sqrt(2)
 
 
+def task_vectors(units: pd.DataFrame, own_text: Mapping[str, str], tokenize: Callable[[str], list[str]]):
+    """(unit_id -> row, the tasks' TF-IDF rows), fitted on every task of the corpus."""
+    tasks = units[units["kind"] == "task"].reset_index(drop=True)
+    if tasks.empty:
+        return {}, sparse.csr_matrix((0, 0))
+    texts = [own_text.get(u) or t for u, t in zip(tasks["unit_id"], tasks["text_clean"])]
+    return {u: i for i, u in enumerate(tasks["unit_id"])}, vectors(texts, tokenize)
+
+
 def table(units: pd.DataFrame, task_topics: pd.DataFrame, own_text: Mapping[str, str],
           tokenize: Callable[[str], list[str]], per_region: int = 3) -> pd.DataFrame:
     """`own_text`: unit_id -> the task's own text (units not in it use their text_clean)."""
