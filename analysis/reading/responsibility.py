@@ -43,6 +43,7 @@ class Grammar:
     task_columns: tuple[str, ...] = ()
     skip_columns: tuple[str, ...] = ()
     empty_cell: tuple[str, ...] = ()
+    section_scope: tuple[str, ...] = ()
 
     def role_at_end(self, clause: str) -> tuple[str, str] | None:
         return next(((p, r) for p, r in self.roles if clause.endswith(p) and len(clause) > len(p)), None)
@@ -64,6 +65,10 @@ class Grammar:
         if cell in self.skip_columns:
             return "skip"
         return next((kind for label, kind in self.labels if cell == label and label != "牵头"), None)
+
+    def scope_at(self, text: str) -> int:
+        """Where a section-scope phrase ends in `text` ("本部分各项任务均由…"), or -1."""
+        return max((text.find(w) + len(w) for w in self.section_scope if w in text), default=-1)
 
     def convention(self, text: str) -> str | None:
         if any(w in text for w in self.first_listed):
@@ -91,7 +96,8 @@ def load_grammar(path: Path = GRAMMAR_FILE) -> Grammar:
                        tuple(sorted(labels, key=lambda x: -len(x[0]))), data.get("label_separators", ":："),
                        tuple(conventions.get("first_listed", ())), tuple(conventions.get("lead_only", ())),
                        tuple(data.get("time_words", ())), tuple(data.get("task_columns", ())),
-                       tuple(data.get("skip_columns", ())), tuple(data.get("empty_cell", ())))
+                       tuple(data.get("skip_columns", ())), tuple(data.get("empty_cell", ())),
+                       tuple(data.get("section_scope", ())))
     except (KeyError, TypeError, AttributeError) as exc:
         raise SourceError(path, f"responsibility grammar lacks or misshapes {exc}: expected roles, labels, "
                                 "conventions mappings") from None

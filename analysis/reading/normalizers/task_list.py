@@ -123,9 +123,22 @@ def _cells(doc: Document, g, block: _Block) -> list[tuple[object, str]]:
     return out
 
 
+_SENTENCE_ROLES = re.compile(r"由([^。；;由]{2,80}?(?:牵头|负责|配合|参与)[^。；;]{0,60})[。；;]?")
+
+
+def _sentence_roles(doc: Document, g, start: int, end: int):
+    """Spans of responsibility written as a sentence of the task: "由县卫健局牵头，县医保局配合。"."""
+    for m in _SENTENCE_ROLES.finditer(doc.text, start, end):
+        s, e = m.start(1), m.end(1)
+        if g.role_at_end(compact(doc.text, s, e)[0].split("，")[0].split(",")[0]):
+            yield s, e
+
+
 def _states_roles(doc: Document, block: _Block, g) -> bool:
     start, end = block.lines[0].start, block.lines[-1].end
     if any(col in ("lead", "support", "listed") for _, col in _cells(doc, g, block)):
+        return True
+    if next(_sentence_roles(doc, g, start, end), None):
         return True
     if any(g.label_at_start(compact(doc.text, ln.start, ln.end)[0]) for ln in block.lines):
         return True
@@ -241,7 +254,8 @@ class _Cutter:
             if b.kind == "":
                 self._front(b.lines)
             elif b.as_heading or RANKS.index(b.kind) < self.rank and not (
-                    b.states_roles and not self.inherit and not self._children_state(merged, i)):
+                    b.states_roles and not self.inherit and not self._children_state(merged, i)
+                    and not self._declares_scope(b)):
                 self._heading(b)
             else:
                 tail = self._tail(b) if b is self.last_block else []
@@ -254,6 +268,10 @@ class _Cutter:
                 for line in body[notes:]:
                     self._loose(line, self._parent(RANKS.index(b.kind)))
                 self._trailer(tail)
+
+    def _declares_scope(self, b: _Block) -> bool:
+        """True when a heading's lines say its statement holds for every task under it."""
+        return any(self.g.scope_at(compact(self.doc.text, ln.start, ln.end)[0]) >= 0 for ln in b.lines)
 
     def _front(self, lines) -> None:
         """Front matter; a flattened task table's header cells are table_header units."""
@@ -325,10 +343,20 @@ class _Cutter:
         rest = rest[:len(rest) - len(tail)]
         self.section_statements = {k: v for k, v in self.section_statements.items() if RANKS.index(k) < rank}
         spans = []
+        declared = self._declares_scope(b)
         for line in rest:
-            if self.inherit and self.g.label_at_start(compact(self.doc.text, line.start, line.end)[0]):
+            text, offsets = compact(self.doc.text, line.start, line.end)
+            at = self.g.scope_at(text) if declared else -1
+            if (self.inherit or declared) and self.g.label_at_start(text):
                 self.doc.unit("agency_line", line.start, line.end, parent_id=unit.unit_id)
                 spans.append((line.start, line.end))
+            elif at >= 0 and self.g.mentions_role(text[at:]):
+                # "本部分各项任务均由X牵头，Y配合。": the statement after the scope words
+                self.doc.unit("agency_line", line.start, line.end, parent_id=unit.unit_id)
+                if at < len(offsets):
+                    spans.append((offsets[at], line.end))
+            elif at >= 0:                     # "本部分所列各项任务均按上述分工落实，完成时限：…"
+                self.doc.unit("note", line.start, line.end, parent_id=unit.unit_id)
             else:
                 self._loose(line, unit)
         if spans:
@@ -401,11 +429,8 @@ class _Cutter:
 
     def _sentence_roles(self, unit, start: int, end: int) -> None:
         """Responsibility written as a sentence of the task: "由县卫健局牵头，县医保局配合。"."""
-        text = self.doc.text
-        for m in re.finditer(r"由([^。；;由]{2,80}?(?:牵头|负责|配合|参与)[^。；;]{0,60})[。；;]?", text[start:end]):
-            s, e = start + m.start(1), start + m.end(1)
-            if self.g.role_at_end(compact(text, s, e)[0].split("，")[0].split(",")[0]) and \
-                    responsibility.read(self.doc, unit, s, e, self.state):
+        for s, e in _sentence_roles(self.doc, self.g, start, end):
+            if responsibility.read(self.doc, unit, s, e, self.state):
                 return
 
     def _parent(self, rank: int):
