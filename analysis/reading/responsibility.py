@@ -112,7 +112,7 @@ class Reading:
     notes: list[str] = field(default_factory=list)
 
 
-_NAMES_START = re.compile(r"^(由|请|各由)")
+_NAMES_START = re.compile(r"^(均由|都由|统一由|由|请|各由)")
 _LEAD_MARK = re.compile(r"[(（](牵头|牵头单位|牵头部门|主责)[)）]")
 
 

@@ -236,3 +236,28 @@ def test_by_duty_alone_is_joint(tmp_path):
     t = assemble(build.build_all(raw / "documents.yml", raw), overrides=None, code_topics=False)
     assert _roles(t, "xian:1") == {("县卫健局", "joint"), ("县医保局", "joint")}
     assert _roles(t, "xian:2") == {("县医保局", "lead"), ("县卫健局", "support")}
+
+
+def test_a_section_statement_for_every_task_below_is_inherited(tmp_path):
+    """本部分各项任务均由X牵头，Y配合: the section's items inherit it; a section whose label line has no
+    such words, over items stating nothing, is itself the task."""
+    text = ("某县2021年医改工作要点\n一、重点任务\n（一）做实医共体\n本部分各项任务均由县卫健局牵头，县医保局、县财政局配合。\n"
+            "1.完善医共体章程。\n2.统一药品采购目录。\n（二）推进支付改革\n牵头单位：县医保局；配合单位：县卫健局\n"
+            "1.实行按人头总额付费。\n2.病种数量不少于80个。\n（三）加强监管\n1.开展基金专项治理。由县医保局负责，县公安局配合。\n")
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "x.txt").write_text(text, encoding="utf-8")
+    (raw / "documents.yml").write_text(yaml.safe_dump({"documents": [
+        {"file": "x.txt", "region": "xian", "year": 2021, "level": "county"}]}), encoding="utf-8")
+    from analysis.tables.assembly import assemble
+
+    t = assemble(build.build_all(raw / "documents.yml", raw), overrides=None, code_topics=False)
+    tasks = t["units"][t["units"].kind == "task"].unit_id.tolist()
+    assert tasks == ["xian:(一)1", "xian:(一)2", "xian:(二)", "xian:(三)1"], tasks
+    ta = t["task_agencies"]
+    first = ta[ta.unit_id == tasks[0]]
+    assert {(r.raw, r.role) for r in first.itertuples()} == {("县卫健局", "lead"), ("县医保局", "support"),
+                                                            ("县财政局", "support")}
+    assert first.inherited.all()
+    assert _roles(t, tasks[2]) == {("县医保局", "lead"), ("县卫健局", "support")}
+    assert _roles(t, tasks[3]) == {("县医保局", "lead"), ("县公安局", "support")}

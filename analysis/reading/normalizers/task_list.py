@@ -298,7 +298,8 @@ class _Cutter:
         out: list[_Block] = []
         for i, b in enumerate(self.blocks):
             lower = b.kind and RANKS.index(b.kind) > self.rank
-            if b.kind == self.task_kind and not b.states_roles and self._sub_items_state(i):
+            if b.kind == self.task_kind and self._has_sub_items(i) and (
+                    not b.states_roles and self._sub_items_state(i) or self._declares_scope(b)):
                 b.as_heading = True
                 out.append(b)
             elif lower and out and (out[-1].as_heading or out[-1].kind and RANKS.index(out[-1].kind) > self.rank):
@@ -309,6 +310,10 @@ class _Cutter:
             else:
                 out.append(b)
         return out
+
+    def _has_sub_items(self, i: int) -> bool:
+        nxt = self.blocks[i + 1] if i + 1 < len(self.blocks) else None
+        return bool(nxt and nxt.kind and RANKS.index(nxt.kind) > self.rank)
 
     def _sub_items_state(self, i: int) -> bool:
         for b in self.blocks[i + 1:]:
@@ -326,7 +331,8 @@ class _Cutter:
         key = self._key(b.kind, b.number, parent)
         kind = "heading"
         lead, _, rest_of_line = title.text.partition("。")
-        if b.as_heading:                     # a task paragraph grouping its sub-item tasks: one heading
+        declared = self._declares_scope(b)
+        if b.as_heading and not declared:    # a task paragraph grouping its sub-item tasks: one heading
             title = _Span(title.start, b.lines[-1].end)
         elif rest_of_line.strip() and len(lead) <= 30:
             # a titled paragraph ("(二)工作目标。到2025年，…"): its sentences are read like a paragraph's
@@ -338,12 +344,11 @@ class _Cutter:
         self.titles = {k: t for k, t in self.titles.items() if RANKS.index(k) < rank}
         self.titles[b.kind] = b.lines[0].text
         self.part_title = self.titles[min(self.titles, key=RANKS.index)]   # the highest open heading
-        rest = [] if b.as_heading else b.lines[1:]
+        rest = [] if b.as_heading and not declared else b.lines[1:]
         tail = self._tail(b) if b is self.last_block else []
         rest = rest[:len(rest) - len(tail)]
         self.section_statements = {k: v for k, v in self.section_statements.items() if RANKS.index(k) < rank}
         spans = []
-        declared = self._declares_scope(b)
         for line in rest:
             text, offsets = compact(self.doc.text, line.start, line.end)
             at = self.g.scope_at(text) if declared else -1
@@ -384,6 +389,8 @@ class _Cutter:
     # -- tasks -----------------------------------------------------------------------------
     def _task(self, b: _Block) -> None:
         rank = RANKS.index(b.kind)
+        # a section statement holds for the tasks below its heading, not for a later task of its rank
+        self.section_statements = {k: v for k, v in self.section_statements.items() if RANKS.index(k) < rank}
         parent = self._parent(rank)
         start, end = b.lines[0].start, b.lines[-1].end
         if not b.states_roles and any(w in self.part_title for w in (*CLOSING_WORDS, *OPENING_WORDS, *GOAL_WORDS)):
