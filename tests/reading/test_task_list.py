@@ -261,3 +261,26 @@ def test_a_section_statement_for_every_task_below_is_inherited(tmp_path):
     assert first.inherited.all()
     assert _roles(t, tasks[2]) == {("县医保局", "lead"), ("县卫健局", "support")}
     assert _roles(t, tasks[3]) == {("县医保局", "lead"), ("县公安局", "support")}
+
+
+def test_a_line_covering_the_tasks_before_it(tmp_path):
+    """（以上两项由X牵头，Y配合）on its own line assigns both items above it (inherited, from that line)."""
+    text = ("国家2023年医改重点任务\n一、发展基层服务\n（一）加强基层建设。\n1.推进社区医院建设。\n2.推进村卫生室标准化。\n"
+            "（以上两项由国家卫生健康委牵头，财政部配合）\n（二）加强人才培养。（教育部负责）\n")
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "x.txt").write_text(text, encoding="utf-8")
+    (raw / "documents.yml").write_text(yaml.safe_dump({"documents": [
+        {"file": "x.txt", "region": "china", "year": 2023, "level": "national"}]}), encoding="utf-8")
+    from analysis.tables.assembly import assemble
+
+    t = assemble(build.build_all(raw / "documents.yml", raw), overrides=None, code_topics=False)
+    units = t["units"]
+    assert units[units.kind == "task"].unit_id.tolist() == ["china:1", "china:2", "china:(二)"]
+    for uid in ("china:1", "china:2"):
+        assert _roles(t, uid) == {("国家卫生健康委", "lead"), ("财政部", "support")}
+    ta = t["task_agencies"]
+    holder = units[units.text.str.startswith("（以上两项")]
+    assert holder.kind.tolist() == ["agency_line"]
+    assert set(ta[ta.unit_id == "china:1"].source_unit_id) == set(holder.unit_id)
+    assert _roles(t, "china:(二)") == {("教育部", "lead")}

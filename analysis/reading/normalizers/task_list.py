@@ -38,6 +38,9 @@ MARKERS = {
     "sub": re.compile(r"^[(（](\d{1,3})[)）]"),
     "circled": re.compile(r"^([①-⑳])"),
 }
+# "（以上两项由X牵头，Y配合）", "以上各项任务均由X负责": a line assigning the tasks just before it
+_COVERING = re.compile(r"^[(（]?(?:以上|上述)([一二两三四五六七八九十]|\d{1,2}|各)项(?:任务|工作)?(?:均|都)?(?:由)?")
+_CN_NUMBERS = "零一二三四五六七八九十"
 CLOSING_WORDS = ("保障措施", "工作要求", "组织实施", "组织保障", "工作保障", "有关要求", "保障机制")
 OPENING_WORDS = ("总体要求", "指导思想", "基本原则", "工作原则", "总体思路")
 GOAL_WORDS = ("目标",)
@@ -235,6 +238,7 @@ class _Cutter:
         self.doc, self.g, self.task_kind, self.blocks = doc, g, task_kind, blocks
         self.inherit = inherit
         self.section_statements: dict[str, tuple[object, list]] = {}   # kind -> (heading unit, spans)
+        self.recent: list = []                     # tasks since the last heading
         self.rank = RANKS.index(task_kind)
         self.state = doc.responsibility
         self.headings: dict[str, object] = {}      # kind -> open heading unit
@@ -263,11 +267,39 @@ class _Cutter:
                 # a note declaring a convention on its own line after the task ("列有两个及以上单位的，
                 # 排在第一位的为牵头单位"; "以上任务只列牵头部门") is not part of the task
                 notes = next((i for i in range(1, len(body)) if self.g.convention(
-                    compact(self.doc.text, body[i].start, body[i].end)[0])), len(body))
+                    compact(self.doc.text, body[i].start, body[i].end)[0]) or self._covers(body[i])), len(body))
                 self._task(_Block(b.kind, b.number, body[:notes], b.states_roles))
                 for line in body[notes:]:
-                    self._loose(line, self._parent(RANKS.index(b.kind)))
+                    if n := self._covers(line):
+                        self._cover(line, n)
+                    else:
+                        self._loose(line, self._parent(RANKS.index(b.kind)))
                 self._trailer(tail)
+
+    def _covers(self, line) -> int:
+        """How many tasks before it a statement line covers: "（以上两项由X牵头，Y配合）" → 2; 0 if none."""
+        text = compact(self.doc.text, line.start, line.end)[0]
+        m = _COVERING.match(text)
+        if not m or not self.g.mentions_role(text[m.end():]):
+            return 0
+        n = m.group(1).replace("两", "二")
+        return len(self.recent) if n == "各" else _CN_NUMBERS.index(n) if n in _CN_NUMBERS else int(n)
+
+    def _cover(self, line, n: int) -> None:
+        """Assign a covering statement line to the last `n` tasks under the same heading."""
+        parent = self._parent(self.rank + 1)
+        holder = self.doc.unit("agency_line", line.start, line.end, parent_id=parent.unit_id if parent else "")
+        text, offsets = compact(self.doc.text, line.start, line.end)
+        m = _COVERING.match(text)
+        s, e = offsets[m.end()], offsets[len(text) - 1] + (0 if text.endswith((")", "）")) else 1)
+        for unit in self.recent[-n:]:
+            before = len(self.doc.out.agencies)
+            responsibility.read(self.doc, unit, s, e, self.state)
+            for row in self.doc.out.agencies[before:]:
+                row.inherited, row.source_unit_id = True, holder.unit_id
+            _dedupe(self.doc, before)
+            if len(self.doc.out.agencies) > before and unit.unit_id in self.doc.out.no_agency:
+                self.doc.out.no_agency.remove(unit.unit_id)
 
     def _declares_scope(self, b: _Block) -> bool:
         """True when a heading's lines say its statement holds for every task under it."""
@@ -341,6 +373,7 @@ class _Cutter:
                              parent_id=parent.unit_id if parent else "", key=key)
         self.headings = {k: u for k, u in self.headings.items() if RANKS.index(k) < rank}
         self.headings[b.kind] = unit
+        self.recent = []                          # the tasks a covering line (以上两项…) may reach
         self.titles = {k: t for k, t in self.titles.items() if RANKS.index(k) < rank}
         self.titles[b.kind] = b.lines[0].text
         self.part_title = self.titles[min(self.titles, key=RANKS.index)]   # the highest open heading
@@ -402,6 +435,7 @@ class _Cutter:
         key = self._key(b.kind, b.number, parent)
         unit = self.doc.unit("task", start, end, no=_printed(b.kind, b.number),
                              parent_id=parent.unit_id if parent else "", key=key)
+        self.recent.append(unit)
         before = len(self.doc.out.agencies)
         for line in b.lines:                                 # label lines: 牵头单位: X
             text = compact(self.doc.text, line.start, line.end)[0]
