@@ -186,7 +186,11 @@ def plain(table: pa.Table) -> pd.DataFrame:
         elif pa.types.is_date(f.type):
             arr = pc.fill_null(pc.strftime(arr, format="%Y-%m-%d"), "")
         columns.append(arr)
-    return pa.table(columns, names=table.column_names).to_pandas()
+    df = pa.table(columns, names=table.column_names).to_pandas()
+    for arr, f in zip(table.columns, table.schema):     # an integer column with blanks stays integer
+        if pa.types.is_integer(f.type) and arr.null_count:
+            df[f.name] = df[f.name].astype("Int64")
+    return df
 
 
 # --- README's data dictionary ----------------------------------------------------------------------------

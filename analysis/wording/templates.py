@@ -118,8 +118,10 @@ def table(units: pd.DataFrame, templates: list[str], texts: dict[str, str], vect
     """template_alignment for every (template, other document); `vectors_of(unit_ids)` gives the
     tasks' L2-normalised TF-IDF rows (analysis.wording.similarity.vectors)."""
     tasks = units[units["kind"] == "task"]
-    if not templates or tasks.empty:
-        return pd.DataFrame(columns=COLUMNS)
+    if not templates or tasks.empty:       # no template: an empty table with the types it has when full
+        empty = pd.DataFrame({c: pd.Series(dtype="str") for c in COLUMNS})
+        return empty.astype({"template_order": "int64", "order": "int64", "moved": "bool", "score": "float64",
+                             "shared_chars": "int64"})
     by_doc = {d: g for d, g in tasks.groupby("doc_id", sort=False)}
     rows = []
     for t_doc in templates:
