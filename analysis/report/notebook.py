@@ -41,7 +41,8 @@ NO_STATIC_ENV = "ANALYSIS_NO_STATIC"
 # draw PNG/SVG with its one browser (a Chromium start per kernel costs seconds each)
 DEFER_STATIC_ENV = "ANALYSIS_DEFER_STATIC"
 DEFERRED = ".static.json"
-CAPTION_MARGIN = 46  # pixels below the figure for its caption in the static images
+AXIS_SPACE = 50  # pixels below the plot for tick labels and the axis title, above the caption
+LINE = 12  # pixels per caption line
 
 
 def ensure_tables(tables_dir: Path) -> None:
@@ -162,18 +163,20 @@ def caption() -> str:
 
 
 def _caption_text(read: list[str], commit: str, when: str, sums: str) -> str:
-    return (f"来源 Source: tables {', '.join(read) or '(none)'} (data/processed) · made {when} from {commit}"
-            f"<br>raw sha256: {sums}")
+    docs = sums.split(", ")
+    halves = [", ".join(docs[:3]), ", ".join(docs[3:])]
+    return "<br>".join([f"来源 Source: tables {', '.join(read) or '(none)'} (data/processed)",
+                        f"made {when} from {commit}", f"raw sha256: {halves[0]}", *[h for h in halves[1:] if h]])
 
 
 def captioned(fig: go.Figure, text: str) -> go.Figure:
     """A copy of `fig` with `text` below the plot (the interactive figure is left as it is)."""
     out = go.Figure(fig)
     margin = out.layout.margin.b if out.layout.margin.b is not None else 10
-    height = out.layout.height or 500
-    out.update_layout(margin_b=margin + CAPTION_MARGIN, height=height + CAPTION_MARGIN)
+    extra = AXIS_SPACE + LINE * (text.count("<br>") + 1) + 6 - margin
+    out.update_layout(margin_b=margin + max(0, extra), height=(out.layout.height or 500) + max(0, extra))
     out.add_annotation(text=text, xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="top",
-                       yshift=-(margin + 4), showarrow=False, align="left", font=dict(size=9, color="#666"))
+                       yshift=-AXIS_SPACE, showarrow=False, align="left", font=dict(size=9, color="#666"))
     return out
 
 
