@@ -34,6 +34,9 @@ def column_config(path: Path = COLUMNS) -> dict:
     data = read_yaml(path)[1]
     labels = section(path, data, "labels", dict)
     out = {"labels": {str(k): str(v) for k, v in labels.items()}}
+    values = data.get("values", {})
+    out["values"] = {str(k): {str(a): str(b) for a, b in v.items()} for k, v in values.items()
+                     if isinstance(v, dict)} if isinstance(values, dict) else {}
     for key in ("percent", "unit_ids", "regions", "long_text"):
         value = data.get(key, [])
         if not isinstance(value, list):
@@ -82,6 +85,8 @@ def _cell(v, column: str, cfg: dict, units: dict[str, str], regions: dict[str, s
         return unit_links(str(v), units)
     if column in cfg["regions"] and str(v) in regions:
         return html.escape(regions[str(v)])
+    if column in cfg["values"] and str(v) in cfg["values"][column]:
+        return html.escape(cfg["values"][column][str(v)])
     if isinstance(v, bool):
         return "是 yes" if v else "否 no"
     if isinstance(v, pd.Timestamp):
