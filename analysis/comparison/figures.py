@@ -114,8 +114,9 @@ def targets(data: pd.DataFrame, labels: dict[str, str]) -> go.Figure:
             # neighbours alternate above and below, so close values keep readable labels
             where = ["top center" if n % 2 == 0 else "bottom center" for n in range(len(g))]
             hover = [f"{labels[region]} · {r.unit_id}<br>{r.span} ({_deadline_text(r)})<br>{_wrap(r.source_sentence, 50)}"
-                     for r in g.itertuples()]
+                     f"<br><i>click: the sentence in its document</i>" for r in g.itertuples()]
             fig.add_trace(go.Scatter(x=g.value, y=g.region_label, mode="markers+text", text=text,
+                                     customdata=unit_links(g),
                                      textposition=where, textfont=dict(size=10), hovertext=hover,
                                      hovertemplate="%{hovertext}<extra></extra>", name=labels[region],
                                      legendgroup=region, showlegend=region not in shown,
@@ -131,6 +132,12 @@ def targets(data: pd.DataFrame, labels: dict[str, str]) -> go.Figure:
                  150 + 80 * sum(heights) + 70 * len(metrics))
     out.update_layout(showlegend=False, margin_t=90)  # each panel names its regions on its axis
     return out
+
+
+def unit_links(rows: pd.DataFrame) -> list[list[str]]:
+    """customdata of marks that stand for one unit: ["unit", unit_id, doc_id]; a briefing's script
+    opens the unit's place on its document's source page when the mark is clicked."""
+    return [["unit", u, d] for u, d in zip(rows.unit_id, rows.doc_id)]
 
 
 def _value_text(r) -> str:
@@ -197,7 +204,7 @@ def role_shares(data: pd.DataFrame, labels: dict[str, str], function_labels: dic
 def timeline(data: pd.DataFrame, documents: pd.DataFrame, labels: dict[str, str]) -> go.Figure:
     d = data.assign(region_label=data.region.map(labels))
     d["hover"] = [f"{r.unit_id}: {r.raw} → {r.date:%Y-%m-%d} ({r.precision})<br>{r.topic_label}"
-                  for r in d.itertuples()]
+                  f"<br><i>click: the deadline in its document</i>" for r in d.itertuples()]
     topics = list(dict.fromkeys(d.sort_values("topic").topic_label))
     fig = px.strip(d, x="date", y="region_label", color="topic_label", hover_name="hover",
                    hover_data={"date": False, "region_label": False, "topic_label": False},
@@ -205,6 +212,8 @@ def timeline(data: pd.DataFrame, documents: pd.DataFrame, labels: dict[str, str]
                    category_orders={"topic_label": topics, "region_label": list(labels.values())},
                    labels={"date": "截止日期 deadline", "region_label": "", "topic_label": "主题 topic"})
     fig.update_traces(marker=dict(size=10, opacity=0.8), jitter=0.5, hovertemplate="%{hovertext}<extra></extra>")
+    for trace in fig.data:  # px keeps each colour's rows in data order
+        trace.customdata = unit_links(d[d.topic_label == trace.name])
     issued = documents.assign(region_label=documents.region.map(labels),
                               date=pd.to_datetime(documents.year.astype(str) + "-01-01"))
     fig.add_trace(go.Scatter(x=issued.date, y=issued.region_label, mode="markers", name="发文年份 document year",

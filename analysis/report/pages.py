@@ -29,6 +29,13 @@ th{background:#f4f4f4} pre{background:#f7f7f7;padding:.6em;overflow-x:auto;font-
 .figure{margin:1.2em 0} nav a{margin-right:1em} footer{margin-top:3em;font-size:.8em;color:#666}
 """
 
+# a mark whose customdata is ["unit", unit_id, doc_id] (analysis.comparison.figures.unit_links)
+# opens the unit's place on its document's source page
+CLICK_TO_SOURCE = """<script>(function(){var el=document.getElementById("DIV_ID");
+if(!el||!el.on)return;el.on("plotly_click",function(d){var c=d.points&&d.points[0]&&d.points[0].customdata;
+if(Array.isArray(c)&&c[0]==="unit"){location.href="source/"+encodeURIComponent(c[2])+".html#"+encodeURIComponent(c[1]);}});
+})();</script>"""
+
 
 def notebook_to_html(path: Path, title: str | None = None, nav: str = "", stamp: str = "") -> str:
     nb = nbformat.read(path, as_version=4)
@@ -61,7 +68,8 @@ def _output(out: dict, div_id: str) -> str:
     data = out.get("data", {})
     if PLOTLY_MIME in data:
         fig = pio.from_json(json.dumps(data[PLOTLY_MIME]))
-        return f"<div class=\"figure\">{fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id)}</div>"
+        return (f"<div class=\"figure\">{fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id)}</div>"
+                + CLICK_TO_SOURCE.replace("DIV_ID", div_id))
     if "text/html" in data:
         return "".join(data["text/html"]) if isinstance(data["text/html"], list) else data["text/html"]
     if "text/markdown" in data:

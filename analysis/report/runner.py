@@ -1,8 +1,11 @@
 """`python -m analysis report`: build the tables if needed, execute every notebook, write the briefings.
 
 Outputs: reports/<notebook>.html (one self-contained page per notebook), reports/index.html,
-reports/executed/<notebook>.ipynb (with outputs, for inspection), and figures/<name>.png/.svg/.csv
-written by the notebooks themselves.
+reports/source/<doc_id>.html (each document's text, every unit anchored), reports/executed/
+<notebook>.ipynb (with outputs, for inspection), and figures/<name>.png/.svg/.csv written by the
+notebooks (PNG/SVG drawn here, by this process's one browser, from the figures they leave).
+
+A notebook whose inputs have not changed is taken from the cache (`cache`) instead of run.
 
 A run writes into hidden staging folders beside reports/ and figures/ and moves its files into
 place only when every notebook ran and every page was written (`staging`): a failed run leaves

@@ -86,6 +86,12 @@ def test_targets_have_a_panel_per_measure_with_only_its_regions_and_labelled_poi
     assert sorted(tr.name for tr in drg) == sorted([labels["yancheng"], labels["qinghai"]])
     qinghai = next(tr for tr in drg if tr.name == labels["qinghai"])
     assert list(qinghai.text) == ["≥30% · no date"] and qinghai.marker.color == REGION_COLOURS["qinghai"]
+    # a click on the mark opens the sentence on its source page (pages.CLICK_TO_SOURCE)
+    assert [list(c) for c in qinghai.customdata] == [["unit", "qinghai:(十六)", "qinghai-2022"]]
+    tl = compare.timeline(t)
+    marks = {tuple(c) for tr in figures.timeline(tl, t["documents"], labels).data if tr.customdata is not None
+             for c in tr.customdata}
+    assert marks == {("unit", u, d) for u, d in zip(tl.unit_id, tl.doc_id)}
     shares = compare.role_shares(t)
     for fig in (figures.targets(data, labels), figures.units_by_kind(compare.units_by_kind(t), labels),
                 figures.repairs(compare.data_quality(t), labels), figures.lead_matrix(compare.lead_by_topic(t)),
