@@ -123,7 +123,8 @@ def run(notebooks_dir: Path = NOTEBOOKS_DIR, out_dir: Path = REPORTS_DIR, figure
         n_source = source_pages.write_all(tables_dir, pages_tmp / datatable.SOURCE_DIR, nav="<nav><a href=\"../"
                                           "index.html\">索引 Index</a></nav>", made=made)
         figures = sorted({f.stem for d in (figures_tmp, figures_dir) if d.is_dir() for f in d.glob("*.csv")})
-        (pages_tmp / "index.html").write_text(_index(all_notebooks, titles, figures, figures_dir, out_dir, made),
+        docs = sorted(p.stem for p in (pages_tmp / datatable.SOURCE_DIR).glob("*.html"))
+        (pages_tmp / "index.html").write_text(_index(all_notebooks, titles, figures, figures_dir, out_dir, made, docs, tables_dir),
                                               encoding="utf-8")
         say(f"  pages: {len(notebooks)} briefings, {n_source} source pages, index in {time.perf_counter() - t0:.1f} s")
     return timings
@@ -157,7 +158,9 @@ def _execute(src: Path, dst: Path, params: dict) -> tuple[Path, float]:
     for attempt in (1, 2):
         try:
             pm.execute_notebook(str(src), str(dst), parameters=params, cwd=str(src.parent), kernel_name="python3",
-                                progress_bar=False, log_output=False)
+                                progress_bar=False, log_output=False,
+                                # ipykernel's start-up warnings would bury the progress lines on stderr
+                                extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
             break
         except pm.PapermillExecutionError as exc:
             raise SourceError(src, f"cell {exc.exec_count} failed: {exc.ename}: {_one_line(exc.evalue)}") from None
@@ -187,8 +190,12 @@ def _title(notebook: Path) -> str:
 
 
 def _index(notebooks: list[Path], titles: dict, figures: list[str], figures_dir: Path, out_dir: Path,
-           made: str = "") -> str:
+           made: str = "", documents: list[str] = (), tables_dir: Path | None = None) -> str:
+    import pandas as pd
+
     items = "".join(f"<li><a href=\"{nb.stem}.html\">{html.escape(titles[nb])}</a></li>" for nb in notebooks)
+    sources = "".join(f"<li><a href=\"{datatable.SOURCE_DIR}/{html.escape(d)}.html\">{html.escape(d)}</a></li>"
+                      for d in documents)
     try:
         rel = figures_dir.resolve().relative_to(out_dir.resolve().parent)
         fig_items = "".join(f"<li>{html.escape(f)}: <a href=\"../{rel}/{f}.png\">PNG</a> "
@@ -196,8 +203,11 @@ def _index(notebooks: list[Path], titles: dict, figures: list[str], figures_dir:
                             for f in figures)
     except ValueError:
         fig_items = ""
-    body = (f"<h1>医改重点任务跨地区比较 Health-reform key tasks compared across five regions</h1>"
-            f"<p>盐城 Yancheng 2022 · 西藏 Tibet 2021 · 青海 Qinghai 2022 · 绍兴 Shaoxing 2016 · 芜湖 Wuhu 2021</p>"
+    docs = pd.read_parquet(tables_dir / "documents.parquet") if tables_dir else pd.DataFrame()
+    names = " · ".join(f"{r.region_zh} {r.region_en} {r.year}" for r in docs.itertuples())
+    body = (f"<h1>医改重点任务跨地区比较 Health-reform key tasks compared across {len(docs)} documents</h1>"
+            f"<p>{html.escape(names)}</p>"
             f"<h2>简报 Briefings</h2><ol>{items}</ol>"
+            f"<h2>原文 Source texts (every unit anchored; each unit id in a briefing links here)</h2><ul>{sources}</ul>"
             + (f"<h2>图 Figures (static, with the data behind each)</h2><ul>{fig_items}</ul>" if fig_items else ""))
     return page("医改重点任务跨地区比较 Briefings", body, plotly=False, stamp=made)
