@@ -13,7 +13,9 @@ the index is not shown. Unit ids become links to their characters on the documen
 from __future__ import annotations
 
 import html
+import json
 import math
+import re
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
@@ -137,13 +139,27 @@ def to_html(df: pd.DataFrame, units: dict[str, str] | None = None, regions: dict
     args = get_itable_arguments(shown, None, table_id=table_id, **options)
     for key in ("dt_url", "connected", "display_logo_when_loading", "table_id"):
         args.pop(key, None)
-    return html_table_from_template(table_id=table_id, dt_url="", connected=False, display_logo_when_loading=False,
+    page = html_table_from_template(table_id=table_id, dt_url="", connected=False, display_logo_when_loading=False,
                                     kwargs=args, fallback_html="")
+    return _readable_data(page)
+
+
+_DATA_JSON = re.compile(r'"data_json": ("(?:[^"\\]|\\.)*")')
+
+
+def _readable_data(page: str) -> str:
+    """The rows as UTF-8 text rather than \\u escapes (itables' default), so the page's source, a
+    search engine or grep finds 示范市; every cell is already HTML-escaped, so no '</script>' can occur."""
+    def plain(m: re.Match) -> str:
+        rows = json.loads(json.loads(m[1]))
+        return '"data_json": ' + json.dumps(json.dumps(rows, ensure_ascii=False), ensure_ascii=False)
+
+    return _DATA_JSON.sub(plain, page, count=1)  # a function's result is inserted as it is
 
 
 def init_html() -> str:
     """The DataTables bundle, inline (no network), to be shown once per page before any table."""
-    from itables.javascript import generate_init_offline_itables_html
     from itables import options
+    from itables.javascript import generate_init_offline_itables_html
 
     return generate_init_offline_itables_html(options.dt_bundle)

@@ -59,6 +59,7 @@ def test_the_table_html_carries_every_row_and_no_paging(tables):
     html_text = datatable.to_html(units[["unit_id", "kind", "text"]], dict(zip(units.unit_id, units.doc_id)))
     data = json.loads(json.loads(re.search(r'"data_json": ("(?:[^"\\]|\\.)*")', html_text)[1]))
     assert len(data) == len(units) and data[0][2] == html.escape(units.text.iloc[0])
+    assert html.escape(units.text.iloc[0]).replace('"', '\\"') in html_text  # plain UTF-8, no \\u escapes
     assert '"paging": false' in html_text and "index" not in re.search(r'"table_html": "(.*?)"', html_text)[1]
     assert "https://" not in html_text.replace("https://itables.org", "")  # nothing loaded from the network
 
