@@ -118,7 +118,7 @@ def _display_html(text: str) -> None:
 def _unit_docs() -> dict[str, str]:
     if _current is None or "units" not in _current:
         return {}
-    u = dict.__getitem__(_current, "units")  # a lookup for links, not a reading of the table
+    u = _current["units"]  # read (and recorded for the cache): a changed unit id changes the links
     return dict(zip(u["unit_id"], u["doc_id"]))
 
 
@@ -127,7 +127,7 @@ def _region_labels() -> dict[str, str]:
         return {}
     from analysis.comparison.compare import region_labels
 
-    return region_labels(dict.__getitem__(_current, "documents"))
+    return region_labels(_current["documents"])
 
 
 def table(df: pd.DataFrame) -> None:

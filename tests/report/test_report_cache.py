@@ -35,6 +35,7 @@ def project(tmp_path):
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir()
     _notebook(notebooks / "01_topics.ipynb", "print(len(t['topics']))")
+    _notebook(notebooks / "03_table.ipynb", "nb.table(t['topics'].head(2))")
     _notebook(notebooks / "02_units.ipynb", "import pandas as pd\nprint(len(t['units']))\n"
               "nb.save(__import__('plotly.graph_objects').graph_objects.Figure(), pd.DataFrame({'a': [1]}), "
               "'units_fig', figures_dir)")
@@ -48,27 +49,31 @@ def _run(project, **kw):
 
 
 def test_unchanged_inputs_are_taken_from_the_cache_and_a_changed_table_reruns_only_its_readers(project):
-    assert _run(project, static=False) == {"01_topics": False, "02_units": False}
+    assert _run(project, static=False, only=["01", "02"]) == {"01_topics": False, "02_units": False}
     entry = json.loads((project / "reports" / ".cache" / "02_units" / "entry.json").read_text())
     assert sorted(entry["tables"]) == ["units"]  # it read the units table and nothing else
     first = (project / "reports" / "02_units.html").read_text(encoding="utf-8")
-    assert _run(project, static=False) == {"01_topics": True, "02_units": True}
+    assert _run(project, static=False, only=["01", "02"]) == {"01_topics": True, "02_units": True}
     assert f"<pre>{len(pd.read_parquet(project / 'tables' / 'units.parquet'))}\n</pre>" in first
     # topics changes: only the notebook that read it runs again
     topics = pd.read_parquet(project / "tables" / "topics.parquet")
     topics.iloc[:-1].to_parquet(project / "tables" / "topics.parquet")
-    assert _run(project, static=False) == {"01_topics": False, "02_units": True}
+    assert _run(project, static=False, only=["01", "02"]) == {"01_topics": False, "02_units": True}
     assert f"{len(topics) - 1}" in (project / "reports" / "01_topics.html").read_text(encoding="utf-8")
     # the notebook file changes: it runs again
     nb = project / "notebooks" / "02_units.ipynb"
     nb.write_text(nb.read_text(encoding="utf-8").replace("print(len(t['units']))", "print(len(t['units']) + 0)"),
                   encoding="utf-8")
-    assert _run(project, static=False) == {"01_topics": True, "02_units": False}
+    assert _run(project, static=False, only=["01", "02"]) == {"01_topics": True, "02_units": False}
     # an entry made without static images does not serve a run that wants them
     assert _run(project, only=["02"]) == {"02_units": False}
     assert (project / "figures" / "units_fig.png").read_bytes()[:4] == b"\x89PNG"
     assert _run(project, only=["units"], static=False) == {"02_units": True}  # with images serves without
     assert not [p for p in (project / "reports" / ".cache").iterdir() if p.name.startswith(".")]
+    # a table shown with its unit-id links and region names depends on units and documents too
+    _run(project, static=False, only=["03"])
+    entry = json.loads((project / "reports" / ".cache" / "03_table" / "entry.json").read_text())
+    assert sorted(entry["tables"]) == ["documents", "topics", "units"]
 
 
 def test_a_changed_package_file_reruns_everything(tmp_path):
