@@ -50,6 +50,12 @@ def main(argv: list[str] | None = None) -> int:
     rp = sub.add_parser("report", help="execute the notebooks; write HTML briefings to reports/ and figures to figures/")
     rp.add_argument("--out", type=Path, default=None, help="briefings folder (default reports/)")
     rp.add_argument("--figures", type=Path, default=None, help="figures folder (default figures/)")
+    rp.add_argument("--only", action="append", metavar="NAME",
+                    help="run and rewrite only this notebook (03, 03_targets or targets; repeatable); "
+                         "the other pages stay as they are")
+    rp.add_argument("--jobs", "-j", type=int, default=2, metavar="N", help="notebooks run at once (default 2)")
+    rp.add_argument("--no-static", action="store_true",
+                    help="skip the PNG/SVG images (faster; the CSVs are written, earlier images stay)")
     args = parser.parse_args(argv)
     try:
         if args.command == "build":
@@ -110,11 +116,14 @@ def _report(args) -> int:
 
     t0 = time.perf_counter()
     out, figs = args.out or briefings.REPORTS_DIR, args.figures or briefings.FIGURES_DIR
-    timings = briefings.run(out_dir=out, figures_dir=figs)
-    for nb, seconds in timings:
-        print(f"  {nb.name:<28} {seconds:5.1f} s")
-    print(f"wrote {len(timings)} briefings and index.html to {out}/, figures to {figs}/ "
-          f"in {time.perf_counter() - t0:.1f} s")
+    if args.jobs < 1:
+        raise SourceError("--jobs", f"{args.jobs}: at least one notebook must run at a time")
+    timings = briefings.run(out_dir=out, figures_dir=figs, workers=args.jobs, only=args.only,
+                            static=not args.no_static, progress=sys.stderr)
+    for ran in timings:
+        print(f"  {ran.notebook.name:<28} {ran.seconds:5.1f} s{'  (unchanged: from the cache)' if ran.cached else ''}")
+    print(f"wrote {len(timings)} briefings, the source pages and index.html to {out}/, figures to {figs}/ "
+          f"in {time.perf_counter() - t0:.1f} s ({sum(r.cached for r in timings)} from the cache)")
     return 0
 
 

@@ -4,14 +4,16 @@
 
 `--load K` keeps K other builds running (`python -m analysis build` into a scratch folder, over and
 over) for the whole time, so the report runs on a machine whose cores are busy, as in CI. Reports
-and figures go to a scratch folder; the project's reports/ and figures/ are not touched. Exit
-status 1 if any run failed.
+and figures go to a scratch folder; the project's reports/ and figures/ are not touched. Each run
+starts without the report's cache, so every notebook executes (`--warm` keeps the cache: then
+the runs after the first test reuse). Exit status 1 if any run failed.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import signal
 import statistics
 import subprocess
@@ -33,6 +35,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--load", type=int, default=2, help="builds running alongside (default 2, one per core)")
+    parser.add_argument("--warm", action="store_true", help="keep the cache between runs")
     args = parser.parse_args()
     failures, times = 0, []
     with tempfile.TemporaryDirectory() as tmp:
@@ -40,6 +43,8 @@ def main() -> int:
         loaders = [_loader(scratch, i) for i in range(args.load)]
         try:
             for run in range(1, args.runs + 1):
+                if not args.warm:
+                    shutil.rmtree(scratch / "reports" / ".cache", ignore_errors=True)
                 t0 = time.perf_counter()
                 p = subprocess.run([sys.executable, "-m", "analysis", "report", "--out", str(scratch / "reports"),
                                     "--figures", str(scratch / "figures")], cwd=ROOT, capture_output=True, text=True)

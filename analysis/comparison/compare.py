@@ -98,7 +98,7 @@ def comparable_targets(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     t["metric_zh"] = t.metric_id.map(lambda m: names[m].get("zh", m))
     t["metric_en"] = t.metric_id.map(lambda m: names[m].get("en", m))
     t["source_sentence"] = [_sentence(u.loc[uid, "text_clean"], span) for uid, span in zip(t.unit_id, t.span)]
-    cols = ["metric_id", "metric_zh", "metric_en", "region", "unit_id", "span", "value", "value_max", "unit",
+    cols = ["metric_id", "metric_zh", "metric_en", "region", "doc_id", "unit_id", "span", "value", "value_max", "unit",
             "comparator", "deadline", "baseline", "metric", "source_sentence", "char_start", "char_end"]
     return t[cols].sort_values(["metric_id", "region", "value"]).reset_index(drop=True)
 

@@ -212,13 +212,15 @@ def _topic_tasks(task_topics: pd.DataFrame, units: pd.DataFrame, topic: str) -> 
     return out
 
 
-def _short(text: str, chars: int) -> str:
+def _short(text: str, chars: int | None) -> str:
+    """Whitespace folded; cut to `chars` with '…' (None: whole, as the briefings' tables show it)."""
     text = " ".join(str(text).split())
-    return text if len(text) <= chars else text[:chars - 1] + "…"
+    return text if chars is None or len(text) <= chars else text[:chars - 1] + "…"
 
 
 def closest_tasks(task_similarity: pd.DataFrame, task_topics: pd.DataFrame, units: pd.DataFrame, topic: str,
-                  anchor: str | None = None, documents: pd.DataFrame | None = None, chars: int = 90) -> pd.DataFrame:
+                  anchor: str | None = None, documents: pd.DataFrame | None = None, chars: int | None = 90
+                  ) -> pd.DataFrame:
     """The anchor task of `topic` and, for each other region, the task most similar to it.
 
     The anchor (unless given) is the task of that primary topic with the highest sum, over the
@@ -260,7 +262,7 @@ def closest_tasks(task_similarity: pd.DataFrame, task_topics: pd.DataFrame, unit
 
 
 def topic_pairs(task_similarity: pd.DataFrame, task_topics: pd.DataFrame, units: pd.DataFrame, topic: str,
-                chars: int = 60) -> pd.DataFrame:
+                chars: int | None = 60) -> pd.DataFrame:
     """Every cross-region pair of tasks both of primary topic `topic`, most similar first.
 
     task_similarity keeps each task's three nearest tasks per other region, so a pair is listed

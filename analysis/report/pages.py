@@ -16,15 +16,25 @@ import plotly.io as pio
 from nbconvert.filters.markdown_mistune import markdown2html_mistune
 from plotly.offline import get_plotlyjs
 
+from analysis.report.stamp import stamp  # noqa: F401 - the pages' footer; runner imports it from here
+
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
 CSS = """
 body{font-family:"Noto Sans CJK SC","Noto Sans SC","Source Han Sans SC","Microsoft YaHei","PingFang SC",sans-serif;
 max-width:1180px;margin:2em auto;padding:0 1em;color:#222;line-height:1.55}
-table{border-collapse:collapse;font-size:.86em;margin:1em 0;display:block;overflow-x:auto}
+table{border-collapse:collapse;font-size:.86em;margin:1em 0}
+td.long-text{min-width:24em;max-width:44em;white-space:normal} a.unit-link{white-space:nowrap}
 th,td{border:1px solid #ddd;padding:.3em .5em;vertical-align:top;text-align:left}
 th{background:#f4f4f4} pre{background:#f7f7f7;padding:.6em;overflow-x:auto;font-size:.85em}
 .figure{margin:1.2em 0} nav a{margin-right:1em} footer{margin-top:3em;font-size:.8em;color:#666}
 """
+
+# a mark whose customdata is ["unit", unit_id, doc_id] (analysis.comparison.figures.unit_links)
+# opens the unit's place on its document's source page
+CLICK_TO_SOURCE = """<script>(function(){var el=document.getElementById("DIV_ID");
+if(!el||!el.on)return;el.on("plotly_click",function(d){var c=d.points&&d.points[0]&&d.points[0].customdata;
+if(Array.isArray(c)&&c[0]==="unit"){location.href="source/"+encodeURIComponent(c[2])+".html#"+encodeURIComponent(c[1]);}});
+})();</script>"""
 
 
 def notebook_to_html(path: Path, title: str | None = None, nav: str = "", stamp: str = "") -> str:
@@ -58,7 +68,8 @@ def _output(out: dict, div_id: str) -> str:
     data = out.get("data", {})
     if PLOTLY_MIME in data:
         fig = pio.from_json(json.dumps(data[PLOTLY_MIME]))
-        return f"<div class=\"figure\">{fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id)}</div>"
+        return (f"<div class=\"figure\">{fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id)}</div>"
+                + CLICK_TO_SOURCE.replace("DIV_ID", div_id))
     if "text/html" in data:
         return "".join(data["text/html"]) if isinstance(data["text/html"], list) else data["text/html"]
     if "text/markdown" in data:
@@ -77,26 +88,3 @@ def first_heading(nb) -> str:
                 if line.startswith("#"):
                     return line.lstrip("#").strip()
     return ""
-
-
-def stamp(tables_dir: Path, project_root: Path) -> str:
-    """What a page was made from: the commit, when, and the checksums of the documents read."""
-    import subprocess
-    from datetime import datetime, timezone
-
-    import pandas as pd
-
-    try:
-        commit = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=project_root, capture_output=True,
-                                text=True, timeout=10).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--", "analysis", "notebooks", "data"],
-                               cwd=project_root, capture_output=True, text=True, timeout=10).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        commit, dirty = "", ""
-    when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    docs = pd.read_parquet(Path(tables_dir) / "documents.parquet", columns=["doc_id", "sha256"])
-    sums = ", ".join(f"{d} {h[:12]}" for d, h in zip(docs.doc_id, docs.sha256))
-    code = f"commit <code>{html.escape(commit)}</code>{' (with uncommitted changes)' if dirty else ''}" if commit \
-        else "no git commit"
-    return (f"<br>Made {when} from {code}; inputs (sha256 of each raw document, first 12 hex digits): "
-            f"{html.escape(sums)}.")

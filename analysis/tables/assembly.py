@@ -143,7 +143,7 @@ def _targets(r: DocResult):
             n += 1
             yield {"target_id": f"{r.meta.id_prefix}:t{n}", "unit_id": unit_id, "region": r.meta.region,
                    "doc_id": r.meta.doc_id, "span": t.span, "char_start": t.start, "char_end": t.end,
-                   "metric": t.metric, "metric_id": metrics.metric_id(t.metric, t.unit), "value": t.value,
+                   "metric": t.metric, "metric_id": metrics.metric_id(t.metric, t.unit, span=t.span), "value": t.value,
                    "value_max": t.value_max, "unit": t.unit, "comparator": t.comparator,
                    "deadline": t.deadline.date if t.deadline else "",
                    "deadline_raw": t.deadline.raw if t.deadline else "", "baseline": t.baseline}

@@ -27,7 +27,7 @@ def test_three_shares_in_one_list(t):
 
 def test_drg_dip_share_target(t):
     row = targets_of(t, "qinghai:(十六)").iloc[0]
-    assert (row.value, row.comparator, row.metric_id) == (30.0, "ge", "drg_dip_payment_share")
+    assert (row.value, row.comparator, row.metric_id) == (30.0, "ge", "drg_dip_spending_share")
 
 
 def test_pilot_hospital_counts_are_scope_not_targets(t):

@@ -35,7 +35,9 @@ def test_row_12_drg_targets(t):
     # "DRG付费占医疗机构病种数达到75%;病种入组结算率达到70%DRG付费医保基金支出占…的60%"
     rows = targets_of(t, "yancheng:12")
     assert sorted(rows.value) == [60.0, 70.0, 75.0]
-    assert set(rows.metric_id) >= {"drg_dip_payment_share"}
+    # three measures in one clause, each number its own (the words just before it)
+    assert dict(zip(rows.value, rows.metric_id)) == {75.0: "drg_dip_disease_group_share",
+                                                     70.0: "drg_dip_grouping_rate", 60.0: "drg_dip_spending_share"}
 
 
 def test_row_36_lost_hyphen_read_as_range(t):

@@ -59,6 +59,9 @@ def test_briefings_are_self_contained(report):
         if page.name != "index.html":
             assert html.count("<script type=\"text/javascript\">/**") == 1, "plotly.js embedded once"
             assert "Plotly.newPlot" in html
+            assert html.count("async function injectModule(") == 1, f"{page.name}: the table bundle once"
+    for page in (report / "reports" / "source").glob("*.html"):
+        assert not re.search(r"<script[^>]+src=|<link[^>]+stylesheet", page.read_text(encoding="utf-8")), page.name
 
 
 def test_figure_data_is_the_same_on_a_rerun(report, tmp_path):
@@ -95,14 +98,20 @@ def test_every_page_carries_its_stamp(report):
             assert f"{doc_id} {sha[:12]}" in html, (page.name, doc_id)
 
 
+def _readable(page) -> str:
+    """A page's HTML with its tables' cells decoded (DataTables receives them as JSON with \\u escapes)."""
+    html = page.read_text(encoding="utf-8")
+    return html + "\n".join(" | ".join(r) for rows in _tables_in(html).values() for r in rows)
+
+
 def test_briefing_states_provenance(report):
-    html = (report / "reports" / "03_targets.html").read_text(encoding="utf-8")
+    html = _readable(report / "reports" / "03_targets.html")
     # Qinghai's DRG/DIP floor, with its task id and source sentence
     assert "qinghai:(十六)" in html and "DRG/DIP付费医保基金支出占统筹区内住院医保基金支出不低于30%" in html
 
 
 def test_shared_wording_briefing_shows_passages_and_closest_tasks(report):
-    html = (report / "reports" / "06_shared_wording.html").read_text(encoding="utf-8")
+    html = _readable(report / "reports" / "06_shared_wording.html")
     # the preamble formula side by side, Qinghai's inserted 落实 marked, with both unit ids
     assert re.search(r"全面贯彻<ins[^>]*>落实</ins>党的十九大", html)
     assert "yancheng:preamble-1" in html and "qinghai:preamble-1" in html
@@ -126,13 +135,75 @@ def test_briefings_render_in_headless_chromium_offline(report, tmp_path):
         assert shot.exists() and shot.stat().st_size > 10_000
 
 
-def _chromium(page, tmp_path, *extra) -> tuple[str, list[str]]:
+def _tables_in(page_html: str) -> dict[str, list[list[str]]]:
+    """table id -> the rows the page hands DataTables (HTML cells)."""
+    import json
+
+    out = {}
+    for m in re.finditer(r'querySelectorAll\("#(itables_[0-9a-f_]+):not.*?"data_json": ("(?:[^"\\]|\\.)*")', page_html, re.S):
+        out[m[1]] = json.loads(json.loads(m[2]))
+    return out
+
+
+def _dom_rows(dom: str, table_id: str) -> list[list[str]]:
+    """The rows of a drawn table's body, each cell's text (tags dropped, entities decoded)."""
+    import html as h
+
+    body = re.search(rf'<table[^>]*id="{table_id}"[^>]*>.*?<tbody>(.*?)</tbody>', dom, re.S)
+    assert body, f"table {table_id} was not drawn"
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", body[1], re.S)
+    return [[h.unescape(re.sub(r"<[^>]+>", "", c)) for c in re.findall(r"<td[^>]*>(.*?)</td>", r, re.S)] for r in rows]
+
+
+@pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"),
+                    reason="Debian's chromium is installed by make setup / .ci/run")
+def test_every_table_is_drawn_whole_and_every_unit_link_lands_on_a_highlighted_span(report, tmp_path):
+    import html as h
+    from urllib.parse import unquote
+
+    units = pd.read_parquet(PROJECT_ROOT / "data" / "processed" / "units.parquet")
+    spans: dict[str, set[str]] = {}
+    for src in (report / "reports" / "source").glob("*.html"):
+        text = src.read_text(encoding="utf-8")
+        spans[src.name] = {h.unescape(i) for i in re.findall(r'<span class="unit k-[a-z_]+" id="([^"]+)"', text)}
+    assert sum(map(len, spans.values())) == len(units)  # every unit of every document has its span
+    first_link: dict[str, str] = {}
+    n_tables = n_links = 0
+    for page in sorted((report / "reports").glob("0*.html")):
+        html = page.read_text(encoding="utf-8")
+        tables = _tables_in(html)
+        assert tables, f"{page.name}: no interactive table"
+        dom, console = _chromium(page, tmp_path, "--dump-dom")
+        assert not console, f"{page.name}: console says {console[:3]}"
+        for table_id, rows in tables.items():
+            n_tables += 1
+            drawn = _dom_rows(dom, table_id)
+            # whole: every row, and every cell with all its characters (no paging, no '…' cuts)
+            assert drawn == [[h.unescape(re.sub(r"<[^>]+>", "", c)) for c in r] for r in rows], (page.name, table_id)
+            cut = [c for r in drawn for c in r if c.endswith(("…", "..."))]  # the raw documents hold no '…'
+            assert not cut, (page.name, cut[:2])
+            for href in re.findall(r'href="(source/[^"#]+\.html#[^"]+)"', " ".join(c for r in rows for c in r)):
+                n_links += 1
+                file, frag = href[len("source/"):].split("#", 1)
+                assert unquote(frag) in spans.get(unquote(file), set()), (page.name, href)
+                first_link.setdefault(file, href)
+    assert n_tables >= 10 and n_links >= 279 and len(first_link) == 5
+    for file, href in first_link.items():  # the target is highlighted when the link is followed
+        file_name, frag = href[len("source/"):].split("#", 1)
+        target = (report / "reports" / "source" / unquote(file_name)).as_uri() + "#" + frag
+        dom, console = _chromium(report / "reports" / "source" / file, tmp_path, "--dump-dom", url=target)
+        uid = h.escape(unquote(href.split("#", 1)[1]), quote=True)
+        assert re.search(rf'class="unit k-[a-z_]+ hl" id="{re.escape(uid)}"', dom), href
+        assert not console, console[:3]
+
+
+def _chromium(page, tmp_path, *extra, url: str | None = None) -> tuple[str, list[str]]:
     profile = tmp_path / f"profile-{page.stem}-{len(extra)}"
     args = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
             "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic",
             f"--user-data-dir={profile}", "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
             "--host-resolver-rules=MAP * ~NOTFOUND", "--enable-logging=stderr", "--v=0",
-            "--virtual-time-budget=10000", *extra, page.as_uri()]
+            "--virtual-time-budget=10000", *extra, url or page.as_uri()]
     p = subprocess.run(args, capture_output=True, text=True, timeout=120)
     console = [line for line in p.stderr.splitlines() if ":CONSOLE" in line]
     return p.stdout, console

@@ -80,3 +80,41 @@ def test_real_chromium_renders_png_and_svg():
     png = static_export.render(fig, "png", name="test", scale=1)
     svg = static_export.render(fig, "svg", name="test")
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and b"<svg" in svg[:200]
+
+
+def test_a_kernel_leaves_its_captioned_figure_and_the_runner_draws_it(fake, monkeypatch, tmp_path):
+    """With the runner's env, `save` writes the CSV and the figure (caption included), no image;
+    `draw_deferred` then draws PNG and SVG with this process's one browser and removes the spec."""
+    import pandas as pd
+
+    from analysis import PROJECT_ROOT
+    from analysis.report import notebook
+
+    monkeypatch.setattr(static_export, "_exporter", fake)
+    monkeypatch.setenv(notebook.DEFER_STATIC_ENV, "1")
+    monkeypatch.delenv(notebook.NO_STATIC_ENV, raising=False)
+    t = notebook.setup(PROJECT_ROOT / "data" / "processed")
+    t["units"]
+    notebook.save(go.Figure(go.Bar(x=[1], y=[2])), pd.DataFrame({"a": [1]}), "fig", tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fig.csv", "fig.static.json"]
+    import json
+
+    caption = json.loads((tmp_path / "fig.static.json").read_text(encoding="utf-8"))["layout"]["annotations"][0]["text"]
+    assert caption.startswith("来源 Source: tables units (data/processed)<br>made ") and "raw sha256: yancheng-2022" in caption
+    assert notebook.draw_deferred(tmp_path) == [tmp_path / "fig.png", tmp_path / "fig.svg"]
+    assert (tmp_path / "fig.png").read_bytes() == b"png@2" and (tmp_path / "fig.svg").read_bytes() == b"svg@1"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fig.csv", "fig.png", "fig.svg"]
+    assert FakeBrowser.opened == 1
+    monkeypatch.setenv(notebook.NO_STATIC_ENV, "1")  # report --no-static: the CSV alone
+    notebook.save(go.Figure(), pd.DataFrame({"a": [1]}), "other", tmp_path)
+    assert not list(tmp_path.glob("other.*[gn]"))
+
+
+def test_a_deferred_figure_that_fails_twice_is_named(fake, monkeypatch, tmp_path):
+    from analysis.report import notebook
+
+    monkeypatch.setattr(static_export, "_exporter", fake)
+    (tmp_path / "topics_heatmap.static.json").write_text(go.Figure().to_json(), encoding="utf-8")
+    FakeBrowser.fails = 2
+    with pytest.raises(static_export.StaticExportError, match=r"^figure topics_heatmap.png: static export failed"):
+        notebook.draw_deferred(tmp_path)
