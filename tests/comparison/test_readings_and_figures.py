@@ -8,16 +8,12 @@ import pandas as pd
 import plotly.express as px
 import pytest
 
-from analysis import PROJECT_ROOT
 from analysis.comparison import compare, figures, readings
 from analysis.comparison.palette import REGION_COLOURS, palette, region_colours, value_label
 from analysis.extraction import metrics
-from analysis.tables import outputs
 
 
-@pytest.fixture(scope="module")
-def t():
-    return outputs.read(PROJECT_ROOT / "data" / "processed")
+# `t`: the session's tables of the five shipped documents (tests/conftest.py), never a stale data/processed/
 
 
 def test_the_documents_reading_counts_levels_tasks_and_years(t):
