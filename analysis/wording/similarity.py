@@ -1,10 +1,14 @@
 """The task_similarity table: for each task, its nearest tasks in every other region.
 
 Up to `ALL_REGIONS_UP_TO` regions, each task keeps its `per_region` nearest tasks in every other
-region (what notebook 06 compares). Beyond that the table would grow with the square of the
-corpus (3 tasks in each of 999 other regions for every task at 1,000 documents), so each task
-keeps its `per_region` × `NEAREST_FACTOR` nearest tasks in other regions, whichever they are:
-rows grow linearly with the tasks.
+region (what notebook 06 compares), from every pair of tasks. Beyond that the table would grow
+with the square of the corpus (3 tasks in each of 999 other regions for every task at 1,000
+documents), so each task keeps its `per_region` × `NEAREST_FACTOR` nearest tasks in other
+regions, whichever they are: rows grow linearly with the tasks. Nor are all pairs scored then
+(55,000 tasks make 3 billion): candidates come from an inverted index whose postings are cut to
+the `POSTINGS` tasks that weigh each word or n-gram most (impact-ordered postings), so the work
+is at most POSTINGS per feature of a task, linear in the text; the `CANDIDATES_FACTOR` × k
+candidates that share most through those postings are scored exactly and the k best kept.
 
 TF-IDF (scikit-learn) over two views of a task's own text (its numbering and the closing
 parenthesis of responsible agencies removed): jieba tokens, which see words, and character
@@ -27,6 +31,8 @@ COLUMNS = ["unit_id", "region", "rank", "other_unit_id", "other_region", "score"
 _CHUNK = 512    # rows of the similarity matrix held at once: memory stays linear in the tasks
 ALL_REGIONS_UP_TO = 12
 NEAREST_FACTOR = 10
+POSTINGS = 100          # tasks kept per feature in the candidate index (past ALL_REGIONS_UP_TO)
+CANDIDATES_FACTOR = 3   # candidates scored exactly per nearest task kept
 
 
 def reading_text(text: str) -> str:
@@ -52,13 +58,11 @@ def table(units: pd.DataFrame, task_topics: pd.DataFrame, own_text: Mapping[str,
     topic = tasks["unit_id"].map(primary).fillna("").to_numpy()
     ids, regions = tasks["unit_id"].to_numpy(), tasks["region"].to_numpy()
     region_rows = {r: np.flatnonzero(regions == r) for r in pd.unique(regions)}
+    if len(region_rows) > ALL_REGIONS_UP_TO:
+        return _nearest_anywhere(X, ids, regions, topic, per_region * NEAREST_FACTOR)
     rows = []
-    every_region = len(region_rows) <= ALL_REGIONS_UP_TO
     for lo in range(0, len(tasks), _CHUNK):
         scores = (X[lo:lo + _CHUNK] @ X.T).toarray()
-        if not every_region:
-            _nearest_anywhere(scores, lo, ids, regions, topic, per_region * NEAREST_FACTOR, rows)
-            continue
         for i, row in enumerate(scores, lo):
             for region, idx in region_rows.items():
                 if region == regions[i]:
@@ -72,14 +76,43 @@ def table(units: pd.DataFrame, task_topics: pd.DataFrame, own_text: Mapping[str,
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def _nearest_anywhere(scores: np.ndarray, lo: int, ids, regions, topic, k: int, rows: list) -> None:
-    """Each task's k nearest tasks in any other region (ranked 1..k over all of them)."""
-    for i, row in enumerate(scores, lo):
-        row = np.where(regions == regions[i], -1.0, row)
-        top = np.argpartition(-row, min(k, len(row) - 1))[:k]
-        top = top[np.argsort(-row[top], kind="stable")]
-        for rank, j in enumerate(top, 1):
-            if row[j] <= 0:
-                break
-            rows.append((ids[i], regions[i], rank, ids[j], regions[j], round(float(row[j]), 4),
-                         topic[i], topic[j], bool(topic[i] and topic[i] == topic[j])))
+def _nearest_anywhere(X: sparse.csr_matrix, ids, regions, topic, k: int) -> pd.DataFrame:
+    """Each task's k nearest tasks in any other region (ranked 1..k over all of them), from the
+    candidates of the impact-ordered index, scored exactly."""
+    index = _top_postings(X, POSTINGS).T.tocsr()
+    region_codes = pd.factorize(regions)[0]
+    parts = []
+    for lo in range(0, X.shape[0], _CHUNK):
+        shared = (X[lo:lo + _CHUNK] @ index).tocoo()          # what each candidate shares through the index
+        i, j = shared.row + lo, shared.col
+        other = (region_codes[i] != region_codes[j]) & (shared.data > 0)
+        i, j = _top_per_row(i[other], j[other], shared.data[other], CANDIDATES_FACTOR * k)
+        score = np.asarray(X[i].multiply(X[j]).sum(axis=1)).ravel()
+        keep = score > 0
+        i, j, score = _top_per_row(i[keep], j[keep], score[keep], k, with_values=True)
+        parts.append((i, j, score))
+    i, j, score = (np.concatenate(a) for a in zip(*parts))
+    rank = np.arange(len(i)) - np.searchsorted(i, i) + 1
+    out = pd.DataFrame({"unit_id": ids[i], "region": regions[i], "rank": rank, "other_unit_id": ids[j],
+                        "other_region": regions[j], "score": np.round(score, 4), "topic": topic[i],
+                        "other_topic": topic[j]}, columns=COLUMNS)
+    out["same_topic"] = (out["topic"] != "") & (out["topic"] == out["other_topic"])
+    return out
+
+
+def _top_postings(X: sparse.csr_matrix, cap: int) -> sparse.csr_matrix:
+    """X with each column cut to its `cap` largest entries (ties: earlier tasks first)."""
+    coo = X.tocoo()
+    order = np.lexsort((coo.row, -coo.data, coo.col))
+    col = coo.col[order]
+    starts = np.searchsorted(col, col)
+    keep = order[np.arange(len(order)) - starts < cap]
+    return sparse.csr_matrix((coo.data[keep], (coo.row[keep], coo.col[keep])), shape=X.shape)
+
+
+def _top_per_row(i, j, values, k: int, with_values: bool = False):
+    """The k pairs of largest value for each i, sorted by i, then value descending, then j."""
+    order = np.lexsort((j, -values, i))
+    i, j, values = i[order], j[order], values[order]
+    first = np.arange(len(i)) - np.searchsorted(i, i) < k
+    return (i[first], j[first], values[first]) if with_values else (i[first], j[first])
