@@ -53,6 +53,7 @@ def assemble(results: list[DocResult], overrides: Path | None = OVERRIDES_FILE,
         own = {uid: s.own_text for uid, s in scores.items()}
         out["task_similarity"] = task_similarity.table(out["units"], out["task_topics"], own,
                                                        coder.segmenter.tokens, config.per_region)
+        coder.segmenter.cache.save()
         clock.lap("task_similarity")
     return out
 

@@ -120,7 +120,7 @@ def passages_table(docs: list[tuple[str, str, str]], units: pd.DataFrame, task_a
                 f"kind_{side}": sides[side]["kind"]}
     for side in ("a", "b"):
         out[f"text_{side}"] = [docs[d][2][s:e] for d, s, e in zip(found[side], found[f"{side}_start"], found[f"{side}_end"])]
-    return pd.DataFrame({c: np.asarray(v) if not isinstance(v, pd.Series) else v.to_numpy() for c, v in out.items()},
+    return pd.DataFrame({c: v.to_numpy() if isinstance(v, pd.Series) else v for c, v in out.items()},
                         columns=COLUMNS)
 
 
