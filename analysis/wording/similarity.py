@@ -10,10 +10,13 @@ the `POSTINGS` tasks that weigh each word or n-gram most (impact-ordered posting
 is at most POSTINGS per feature of a task, linear in the text; the `CANDIDATES_FACTOR` × k
 candidates that share most through those postings are scored exactly and the k best kept.
 
-TF-IDF (scikit-learn) over two views of a task's own text (its numbering and the closing
+TF-IDF over two views of a task's own text (its numbering and the closing
 parenthesis of responsible agencies removed): jieba tokens, which see words, and character
 2-3-grams, which see reuse that a segmentation error would split. Each view is L2-normalised
-and the score is the mean of the two cosines, between 0 and 1.
+and the score is the mean of the two cosines, between 0 and 1. The TF-IDF is scikit-learn's
+(TfidfVectorizer(sublinear_tf=True): smoothed idf, L2 norm), computed here in the same order of
+operations, so bit for bit the same (tests/wording/test_similarity_scale.py compares the two):
+importing scikit-learn would cost every build half a second, more than the five documents' similarity.
 """
 
 from __future__ import annotations
@@ -24,7 +27,6 @@ from collections.abc import Callable, Mapping
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 COLUMNS = ["unit_id", "region", "rank", "other_unit_id", "other_region", "score", "topic", "other_topic",
            "same_topic"]
@@ -40,10 +42,54 @@ def reading_text(text: str) -> str:
 
 
 def vectors(texts: list[str], tokenize: Callable[[str], list[str]]) -> sparse.csr_matrix:
-    chars = TfidfVectorizer(analyzer="char", ngram_range=(2, 3), sublinear_tf=True)
-    words = TfidfVectorizer(analyzer=tokenize, sublinear_tf=True)
     docs = [reading_text(t) for t in texts]
-    return sparse.hstack([chars.fit_transform(docs), words.fit_transform(docs)]).tocsr() / np.sqrt(2)
+    return sparse.hstack([tfidf(docs, char_ngrams), tfidf(docs, tokenize)]).tocsr() / np.sqrt(2)
+
+
+def char_ngrams(text: str) -> list[str]:
+    """Character 2- and 3-grams of the lowercased text (TfidfVectorizer's analyzer="char", ngram_range=(2, 3))."""
+    text = text.lower()
+    return [text[i:i + n] for n in (2, 3) for i in range(len(text) - n + 1)]
+
+
+def tfidf(docs: list[str], analyze: Callable[[str], list[str]]) -> sparse.csr_matrix:
+    """TfidfVectorizer(analyzer=analyze, sublinear_tf=True).fit_transform(docs), step by step as it
+    does them: counts in first-seen feature order, columns renumbered alphabetically, 1 + log tf,
+    idf = 1 + log((1 + n) / (1 + df)), each row divided by its L2 norm summed left to right."""
+    vocabulary: dict[str, int] = {}
+    indptr, indices, counts = [0], [], []
+    for doc in docs:
+        counter: dict[int, int] = {}
+        for feature in analyze(doc):
+            j = vocabulary.setdefault(feature, len(vocabulary))
+            counter[j] = counter.get(j, 0) + 1
+        indices.extend(counter)
+        counts.extend(counter.values())
+        indptr.append(len(indices))
+    X = sparse.csr_matrix((np.asarray(counts, dtype=np.float64), np.asarray(indices, dtype=np.int32),
+                           np.asarray(indptr, dtype=np.int32)), shape=(len(docs), len(vocabulary)))
+    X.sort_indices()
+    names = list(vocabulary)
+    alphabetical = np.empty(len(names), dtype=X.indices.dtype)
+    alphabetical[sorted(range(len(names)), key=names.__getitem__)] = np.arange(len(names), dtype=X.indices.dtype)
+    X.indices = alphabetical.take(X.indices)          # renumbered, not re-sorted, as scikit-learn leaves them
+    df = np.bincount(X.indices, minlength=X.shape[1]).astype(np.float64) + 1.0
+    idf = np.full_like(df, len(docs) + 1)
+    idf /= df
+    np.log(idf, out=idf)
+    idf += 1.0
+    np.log(X.data, out=X.data)
+    X.data += 1.0
+    X.data *= idf[X.indices]
+    squares, lengths = X.data * X.data, np.diff(X.indptr)
+    sums = np.zeros(X.shape[0])
+    for k in range(int(lengths.max()) if len(lengths) else 0):   # left to right within each row, all rows at once
+        rows = np.flatnonzero(lengths > k)
+        sums[rows] += squares[X.indptr[rows] + k]
+    norms = np.sqrt(sums)
+    norms[sums == 0] = 1.0
+    X.data /= np.repeat(norms, lengths)
+    return X
 
 
 def table(units: pd.DataFrame, task_topics: pd.DataFrame, own_text: Mapping[str, str],
