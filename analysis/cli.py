@@ -88,6 +88,10 @@ def _build(args) -> int:
     timings: dict[str, float] = {}
     results = build.build_all(args.manifest, raw_dir, timings, strict=args.strict, jobs=args.jobs)
     assembled = tables.assemble(results, overrides=args.overrides, timings=timings)
+    if args.timings:       # before the write, so a build stopped there still shows what it did
+        _print_timings(timings)
+        for name, df in assembled.items():
+            print(f"rows: {name} {len(df)}", file=sys.stderr, flush=True)
     t0 = time.perf_counter()
     try:
         outputs.write(assembled, args.out, protect)
@@ -98,10 +102,14 @@ def _build(args) -> int:
     print(report.build_report(results, assembled))
     timings["report"] = time.perf_counter() - t0
     if args.timings:
-        for stage, seconds in timings.items():
-            print(f"timing: {stage} {seconds:.3f}", file=sys.stderr)
+        _print_timings({stage: timings[stage] for stage in ("write", "report")})
     print(f"wrote {len(assembled)} tables to {args.out}/ (Parquet, CSV, workbook.xlsx)")
     return 0
+
+
+def _print_timings(timings: dict[str, float]) -> None:
+    for stage, seconds in timings.items():
+        print(f"timing: {stage} {seconds:.3f}", file=sys.stderr, flush=True)
 
 
 def _jobs(value: str) -> int:

@@ -9,7 +9,8 @@ holds only `file`, `region`, `year` and `level`, as a researcher's new entry wou
 The real command line runs end to end (`python -m analysis build --out … --manifest … --jobs N
 --timings`, every table and the workbook), once per size, in a fresh process. Printed: wall time,
 the peak resident memory of the build's processes together (sampled from /proc) and of the
-largest one (getrusage), seconds per stage, rows per table, and the growth ratios.
+largest one (getrusage), seconds per stage, rows per table, and the growth ratios. Each build
+starts with an empty token cache (`analysis/topics/token_cache.py`), as a first build would.
 
     python benchmarks/bench_corpus.py                    # 10, 100, 1000 documents, --jobs 2
     python benchmarks/bench_corpus.py 10 100 --jobs 1    # chosen sizes
@@ -25,6 +26,7 @@ import os
 import random
 import re
 import resource
+import signal
 import subprocess
 import sys
 import tempfile
@@ -92,31 +94,50 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
-def run_build(manifest: Path, out: Path, jobs: int) -> dict:
+def parse_timings(stderr: str) -> dict[str, float]:
+    """The build's `--timings` lines: "timing: <stage> <seconds>"."""
+    stages = {}
+    for line in stderr.splitlines():
+        if line.startswith("timing: "):
+            stage, value = line[len("timing: "):].rsplit(" ", 1)
+            stages[stage] = float(value)
+    return stages
+
+
+def run_build(manifest: Path, out: Path, jobs: int, cache: Path, max_gb: float) -> dict:
     cmd = [sys.executable, "-m", "analysis", "build", "--manifest", str(manifest), "--out", str(out),
            "--jobs", str(jobs), "--timings"]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "ANALYSIS_CACHE": str(cache)}   # cold: no text cut before
     peak = [0]
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+    # a session of its own, so stopping it stops its worker processes too (they hold its pipes)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT,
+                            start_new_session=True)
+
+    stopped = []
 
     def sample():
         while proc.poll() is None:
             peak[0] = max(peak[0], _tree_rss(proc.pid))
+            if peak[0] > max_gb * 2**30 and not stopped:    # a shared machine: never run it out of memory
+                stopped.append(time.perf_counter() - t0)
+                os.killpg(proc.pid, signal.SIGKILL)
             time.sleep(0.1)
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     stdout, stderr = proc.communicate()
     seconds = time.perf_counter() - t0
     sampler.join()
-    if proc.returncode:
+    if proc.returncode and not stopped:
         raise SystemExit(f"build of {manifest} failed ({proc.returncode}): {stderr.strip()[-2000:]}")
-    stages = {}
-    for line in stderr.splitlines():   # "timing: <stage> <seconds>"
-        if line.startswith("timing: "):
-            stage, value = line[len("timing: "):].rsplit(" ", 1)
-            stages[stage] = float(value)
+    stages = parse_timings(stderr)
+    counted = {line.split()[1]: int(line.split()[2]) for line in stderr.splitlines() if line.startswith("rows: ")}
+    if stopped:     # the stage it was in: the first one after those it printed
+        order = ["documents", "tables", "task_topics", "shared_passages", "task_similarity", "write", "report"]
+        stages[f"{next(s for s in order if s not in stages)} (stopped)"] = stopped[0] - sum(
+            stages.get(s, 0) for s in order)
     return {"seconds": seconds, "peak_mb": peak[0] / 2**20, "stages": stages,
+            "counted": counted, "stopped": f"stopped past {max_gb:g} GB after {stopped[0]:.0f} s" if stopped else "",
             "largest_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
 
 
@@ -126,15 +147,16 @@ def rows(out: Path) -> dict[str, int]:
     return {p.stem: pq.ParquetFile(p).metadata.num_rows for p in sorted(out.glob("*.parquet"))}
 
 
-def one(n_docs: int, jobs: int) -> dict:
+def one(n_docs: int, jobs: int, max_gb: float) -> dict:
     with tempfile.TemporaryDirectory(prefix="bench-corpus-") as tmp:
         raw = Path(tmp) / "raw"
         raw.mkdir()
         manifest = make_corpus(n_docs, raw)
         chars = sum(len(p.read_text(encoding="utf-8")) for p in raw.glob("*.txt"))
-        result = run_build(manifest, Path(tmp) / "out", jobs)
-        result.update(docs=n_docs, chars=chars, rows=rows(Path(tmp) / "out"),
-                      workbook_mb=(Path(tmp) / "out" / "workbook.xlsx").stat().st_size / 2**20)
+        result = run_build(manifest, Path(tmp) / "out", jobs, Path(tmp) / "cache", max_gb)
+        done = not result["stopped"]
+        result.update(docs=n_docs, chars=chars, rows=rows(Path(tmp) / "out") if done else result["counted"],
+                      workbook_mb=(Path(tmp) / "out" / "workbook.xlsx").stat().st_size / 2**20 if done else 0)
     return result
 
 
@@ -142,11 +164,13 @@ def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("sizes", nargs="*", type=int, default=list(SIZES))
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--max-gb", type=float, default=8.0,
+                        help="stop a build whose processes hold more than this (default 8; the bar is 4)")
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.one:     # one size in this fresh process, so getrusage's children are its build alone
         import json
-        print(json.dumps(one(args.sizes[0], args.jobs)))
+        print(json.dumps(one(args.sizes[0], args.jobs, args.max_gb)))
         return
     import json
 
@@ -154,7 +178,8 @@ def main(argv: list[str]) -> None:
           f"--jobs {args.jobs}", flush=True)
     results = []
     for n in args.sizes:
-        out = subprocess.run([sys.executable, __file__, "--one", "--jobs", str(args.jobs), str(n)],
+        out = subprocess.run([sys.executable, __file__, "--one", "--jobs", str(args.jobs), "--max-gb",
+                              str(args.max_gb), str(n)],
                              capture_output=True, text=True)
         if out.returncode:
             raise SystemExit(out.stderr.strip()[-2000:])
@@ -162,17 +187,20 @@ def main(argv: list[str]) -> None:
         results.append(r)
         print(f"\n{r['docs']:,} documents, {r['chars']:,} characters: {r['seconds']:.1f} s, peak "
               f"{r['peak_mb']:,.0f} MB all processes ({r['largest_mb']:,.0f} MB the largest), "
-              f"workbook {r['workbook_mb']:.1f} MB", flush=True)
+              + (f"workbook {r['workbook_mb']:.1f} MB" if not r["stopped"] else f"BUILD {r['stopped'].upper()}"),
+              flush=True)
         for stage, s in r["stages"].items():
             print(f"  {stage:<22} {s:8.2f} s")
-        print("  rows: " + ", ".join(f"{t} {v:,}" for t, v in r["rows"].items()), flush=True)
+        if r["rows"]:
+            print("  rows: " + ", ".join(f"{t} {v:,}" for t, v in r["rows"].items()), flush=True)
     print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
     for a, b in zip(results, results[1:]):
         ratio = {s: b["stages"][s] / a["stages"][s] for s in b["stages"] if a["stages"].get(s, 0) > 0.01}
         print(f"\n{a['docs']:,} -> {b['docs']:,} documents: text x{b['chars'] / a['chars']:.1f}, "
               f"time x{b['seconds'] / a['seconds']:.1f}, peak memory x{b['peak_mb'] / a['peak_mb']:.1f}")
         print("  stages: " + ", ".join(f"{s} x{v:.1f}" for s, v in ratio.items()))
-        print("  rows: " + ", ".join(f"{t} x{b['rows'][t] / a['rows'][t]:.1f}" for t in b["rows"] if a["rows"].get(t)))
+        if b["rows"]:
+            print("  rows: " + ", ".join(f"{t} x{b['rows'][t] / a['rows'][t]:.1f}" for t in b["rows"] if a["rows"].get(t)))
 
 
 if __name__ == "__main__":
