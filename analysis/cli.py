@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 from analysis import MANIFEST, PROCESSED_DIR
@@ -23,6 +24,11 @@ def main(argv: list[str] | None = None) -> int:
                    help="a name the agency dictionary lacks is an error (default: read, flagged unresolved, listed)")
     b.add_argument("--overrides", type=Path, default=OVERRIDES_FILE,
                    help="topic overrides applied last (default data/taxonomy/overrides.csv)")
+    b.add_argument("--jobs", type=_jobs, default=0, metavar="N",
+                   help="processes reading the documents (default: 1 below 16 documents, else one per core); "
+                        "the outputs are the same for every N")
+    b.add_argument("--timings", action="store_true",
+                   help="print the seconds of each stage to stderr ('timing: STAGE SECONDS')")
     tp = sub.add_parser("topics", help="agreement of the topic coding with hand coding, or why a task got its codes")
     group = tp.add_mutually_exclusive_group(required=True)
     group.add_argument("--agreement", action="store_true", help="accuracy, kappa and per-topic F1 against the references")
@@ -91,13 +97,24 @@ def _build(args) -> int:
         raise SourceError(args.overrides, "overrides file not found (--overrides)")
     protect = (raw_dir, args.manifest.parent)
     outputs.check_target(args.out, protect)  # before the work, so a refusal costs nothing
-    results = build.build_all(args.manifest, raw_dir, strict=args.strict)
-    assembled = tables.assemble(results, overrides=args.overrides)
+    timings: dict[str, float] = {}
+    results = build.build_all(args.manifest, raw_dir, timings, strict=args.strict, jobs=args.jobs)
+    assembled = tables.assemble(results, overrides=args.overrides, timings=timings)
+    if args.timings:       # before the write, so a build stopped there still shows what it did
+        _print_timings(timings)
+        for name, df in assembled.items():
+            print(f"rows: {name} {len(df)}", file=sys.stderr, flush=True)
+    t0 = time.perf_counter()
     try:
         outputs.write(assembled, args.out, protect)
     except OSError as exc:
         raise SourceError(args.out, f"cannot write outputs ({exc.strerror or exc})") from None
+    timings["write"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
     print(report.build_report(results, assembled))
+    timings["report"] = time.perf_counter() - t0
+    if args.timings:
+        _print_timings({stage: timings[stage] for stage in ("write", "report")})
     print(f"wrote {len(assembled)} tables to {args.out}/ (Parquet, CSV, analysis.duckdb, workbook.xlsx, "
           f"datapackage.json)")
     from analysis.tables import datapackage, schema
@@ -107,6 +124,17 @@ def _build(args) -> int:
         print(f"warning: {schema.SCHEMA_FILE.relative_to(schema.PROJECT_ROOT)} does not describe "
               f"{', '.join(missing)}", file=sys.stderr)
     return 0
+
+
+def _print_timings(timings: dict[str, float]) -> None:
+    for stage, seconds in timings.items():
+        print(f"timing: {stage} {seconds:.3f}", file=sys.stderr, flush=True)
+
+
+def _jobs(value: str) -> int:
+    if not value.isdigit():
+        raise argparse.ArgumentTypeError(f"must be a whole number of processes (0: automatic), not {value!r}")
+    return int(value)
 
 
 def _report(args) -> int:

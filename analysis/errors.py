@@ -13,6 +13,9 @@ class SourceError(Exception):
         self.col = col
         super().__init__(str(self))
 
+    def __reduce__(self):   # whole across processes (build --jobs): the default would pass str(self) as the path
+        return (type(self), (self.path, self.message, self.line, self.col))
+
     def __str__(self) -> str:
         where = self.path
         if self.line is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import time
 
 from collections import defaultdict
 from pathlib import Path
@@ -25,9 +26,11 @@ TABLES = ("documents", "units", "task_agencies", "agencies", "targets", "deadlin
 
 
 def assemble(results: list[DocResult], overrides: Path | None = OVERRIDES_FILE,
-             code_topics: bool = True) -> dict[str, pd.DataFrame]:
+             code_topics: bool = True, timings: dict | None = None) -> dict[str, pd.DataFrame]:
     """All processed tables; task_topics is coded with `overrides` applied (None: automatic only).
-    Without `code_topics` the tables of topics and shared wording are left out."""
+    Without `code_topics` the tables of topics and shared wording are left out. `timings` gains
+    the seconds of each stage (the global ones: each reads every document)."""
+    clock = _Clock(timings)
     rows: dict[str, list[dict]] = defaultdict(list)
     for r in results:
         rows["documents"].append(_document(r))
@@ -39,20 +42,39 @@ def assemble(results: list[DocResult], overrides: Path | None = OVERRIDES_FILE,
     rows["agencies"] = _agencies(rows["task_agencies"])
     out = {name: pd.DataFrame(rows[name], columns=COLUMNS[name]) for name in TABLES}
     out["topics"] = load_codebook().table()
+    clock.lap("tables")
     if code_topics:
         coder = TopicCoder()
         out["task_topics"], scores = topics.code(out, overrides, coder)
+        clock.lap("task_topics")
         config = shared_wording.load_config()
         docs = [(r.meta.doc_id, r.meta.region, r.text) for r in results]
         out.update(shared_wording.wording_tables(docs, out["units"], out["task_agencies"], out["documents"], config))
+        clock.lap("shared_passages")
         own = {uid: s.own_text for uid, s in scores.items()}
         out["task_similarity"] = task_similarity.table(out["units"], out["task_topics"], own,
                                                        coder.segmenter.tokens, config.per_region)
+        coder.segmenter.cache.save()
+        clock.lap("task_similarity")
         index, X = task_similarity.task_vectors(out["units"], own, coder.segmenter.tokens)
         out["template_alignment"] = templates.table(
             out["units"], [r.meta.doc_id for r in results if r.meta.template], {r.meta.doc_id: r.text for r in results},
             lambda ids: X[[index[u] for u in ids]], config.template_score)
+        clock.lap("template_alignment")
     return out
+
+
+class _Clock:
+    """Seconds since the last lap, added to `timings[stage]` (nothing when timings is None)."""
+
+    def __init__(self, timings: dict | None):
+        self.timings, self.t = timings, time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        if self.timings is not None:
+            self.timings[stage] = self.timings.get(stage, 0.0) + now - self.t
+        self.t = now
 
 
 COLUMNS = {

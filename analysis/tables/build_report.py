@@ -9,22 +9,25 @@ from analysis.extraction.document import DocResult
 
 def build_report(results: list[DocResult], tables: dict[str, pd.DataFrame]) -> str:
     units, ta = tables["units"], tables["task_agencies"]
+    # one grouping of each table, not a filter per document (which grows with the square of the corpus)
+    units_of, agency_rows_of = dict(tuple(units.groupby("doc_id", sort=False))), dict(tuple(ta.groupby("doc_id", sort=False)))
+    n_rows = {name: tables[name]["doc_id"].value_counts() for name in ("targets", "deadlines", "repairs")}
     lines = []
     for r in results:
         doc = r.meta.doc_id
-        u = units[units.doc_id == doc]
+        u = units_of.get(doc, units.iloc[:0])
         kinds = u.kind.value_counts()
         tasks = u[u.kind == "task"].unit_id
-        rows = ta[ta.doc_id == doc]
+        rows = agency_rows_of.get(doc, ta.iloc[:0])
         with_agency = set(rows.unit_id)
         missing = [t for t in tasks if t not in with_agency]
         counts = {
             "tasks": len(tasks),
             "agency rows": len(rows),
             "agencies": rows.agency_id.nunique(),
-            "targets": int((tables["targets"].doc_id == doc).sum()),
-            "deadlines": int((tables["deadlines"].doc_id == doc).sum()),
-            "repairs": int((tables["repairs"].doc_id == doc).sum()),
+            "targets": int(n_rows["targets"].get(doc, 0)),
+            "deadlines": int(n_rows["deadlines"].get(doc, 0)),
+            "repairs": int(n_rows["repairs"].get(doc, 0)),
             "unaccounted chars": r.unaccounted,
         }
         lines.append(f"{r.meta.region} ({r.meta.region_zh or r.meta.region}, {r.meta.year}): "

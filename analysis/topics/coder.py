@@ -78,21 +78,35 @@ class UnitScore:
 
 
 class Segmenter:
-    """jieba with the project's user dictionary and every lexicon term as a word."""
+    """jieba with the project's user dictionary and every lexicon term as a word. jieba is loaded
+    at the first text the token cache (`token_cache`) does not hold, and every text is cut once."""
 
     def __init__(self, codebook: Codebook, user_dict: Path = USER_DICT):
-        import jieba
+        from analysis.topics.token_cache import TokenCache
 
-        jieba.setLogLevel(logging.WARNING)
-        self._tk = jieba.Tokenizer()
-        self._tk.initialize()
-        if user_dict.exists():
-            self._tk.load_userdict(str(user_dict))
-        for term in codebook.terms():
-            self._tk.add_word(term)
+        self._terms, self._user_dict = codebook.terms(), user_dict
+        self._tk = None
+        self.cache = TokenCache(user_dict, self._terms)
+
+    def _tokenizer(self):
+        if self._tk is None:
+            import jieba
+
+            jieba.setLogLevel(logging.WARNING)
+            self._tk = jieba.Tokenizer()
+            self._tk.initialize()
+            if self._user_dict.exists():
+                self._tk.load_userdict(str(self._user_dict))
+            for term in self._terms:
+                self._tk.add_word(term)
+        return self._tk
 
     def tokens(self, text: str) -> list[str]:
-        return [t for t in self._tk.lcut(normalize(text)) if t.strip()]
+        found = self.cache.get(text)
+        if found is None:
+            found = [t for t in self._tokenizer().lcut(normalize(text)) if t.strip()]
+            self.cache.put(text, found)
+        return found
 
 
 def normalize(text: str) -> str:
@@ -197,7 +211,7 @@ def coded_units(units: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
     return units[keep]
 
 
-def zones_of(unit: pd.Series, units_by_id: pd.DataFrame, mentions: list[tuple[str, int, int]]) -> dict[str, str]:
+def zones_of(unit, units_by_id: dict[str, dict], mentions: list[tuple[str, int, int]]) -> dict[str, str]:
     """`mentions`: (raw, char_start, char_end) of the agencies assigned to this unit."""
     raws = [raw for raw, start, end in mentions if start >= unit["char_start"] and end <= unit["char_end"]]
     text = topical_text(unit["text_clean"], raws)
@@ -226,12 +240,12 @@ def split_lead(text: str) -> tuple[str, str]:
     return "", text
 
 
-def _headings(unit: pd.Series, units_by_id: pd.DataFrame) -> list[str]:
+def _headings(unit, units_by_id: dict[str, dict]) -> list[str]:
     """Texts of the units above, nearest first; a parent task contributes its title sentence."""
     out: list[str] = []
     parent = unit["parent_id"]
-    while isinstance(parent, str) and parent in units_by_id.index:
-        p = units_by_id.loc[parent]
+    while isinstance(parent, str) and parent in units_by_id:
+        p = units_by_id[parent]
         text = _NUMBERING.sub("", p["text_clean"]).strip()
         if p["kind"] in CODED_KINDS:
             text = split_lead(text)[0] or text
@@ -249,13 +263,14 @@ def code_units(units: pd.DataFrame, targets: pd.DataFrame, agencies: pd.DataFram
     trained on the units the lexicon coded from their own text (method `model`).
     """
     coder = coder or TopicCoder()
-    by_id = units.set_index("unit_id")
+    # plain dicts: a pandas row lookup per heading costs more than the coding (linear either way)
+    by_id = {u["unit_id"]: u for u in units[["unit_id", "text_clean", "kind", "parent_id"]].to_dict("records")}
     coded = coded_units(units, targets)
     rows, scores, silent = [], {}, []
     mentions: dict[str, list] = {}
     for uid, raw, start, end in zip(agencies["unit_id"], agencies["raw"], agencies["char_start"], agencies["char_end"]):
         mentions.setdefault(uid, []).append((raw, start, end))
-    for _, unit in coded.iterrows():
+    for unit in coded.to_dict("records"):
         us = coder.score(unit["unit_id"], zones_of(unit, by_id, mentions.get(unit["unit_id"], [])))
         scores[unit["unit_id"]] = us
         assigned = coder.assign(us)

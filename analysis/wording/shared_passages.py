@@ -166,23 +166,42 @@ def places_of(readings, docs, units: pd.DataFrame, task_agencies: pd.DataFrame, 
 
 
 def _passage_rows(found: pd.DataFrame, docs, places, config: Config) -> pd.DataFrame:
-    rows = []
-    for n, p in enumerate(found.itertuples(index=False), 1):
-        pa, pb = places[p.a], places[p.b]
-        ua, ub = pa.units(p.a_start, p.a_end), pb.units(p.b_start, p.b_end)
-        share_bp = max(pa.share(pa.boilerplate, p.a_start, p.a_end), pb.share(pb.boilerplate, p.b_start, p.b_end))
-        share_ag = max(pa.share(pa.agencies, p.a_start, p.a_end), pb.share(pb.agencies, p.b_start, p.b_end))
-        category = ("boilerplate" if share_bp >= config.boilerplate_share
-                    else "agencies" if share_ag >= 0.5 else "substantive")
-        rows.append({
-            "passage_id": f"p{n}", "doc_a": docs[p.a][0], "region_a": docs[p.a][1], "a_start": p.a_start,
-            "a_end": p.a_end, "doc_b": docs[p.b][0], "region_b": docs[p.b][1], "b_start": p.b_start,
-            "b_end": p.b_end, "length": p.length, "similarity": p.similarity, "longest_exact": p.longest_exact,
-            "category": category, "boilerplate": category == "boilerplate",
-            "unit_a": ua[0], "units_a": ";".join(ua[1]), "kind_a": ua[2],
-            "unit_b": ub[0], "units_b": ";".join(ub[1]), "kind_b": ub[2],
-            "text_a": docs[p.a][2][p.a_start:p.a_end], "text_b": docs[p.b][2][p.b_start:p.b_end]})
-    return pd.DataFrame(rows, columns=COLUMNS)
+    """The shared_passages rows, by array operations over all passages at once."""
+    sides = {side: _side(found[side].to_numpy(), found[f"{side}_start"].to_numpy(),
+                         found[f"{side}_end"].to_numpy(), places) for side in ("a", "b")}
+    share_bp = np.maximum(sides["a"]["boilerplate"], sides["b"]["boilerplate"])
+    share_ag = np.maximum(sides["a"]["agencies"], sides["b"]["agencies"])
+    category = np.where(share_bp >= config.boilerplate_share, "boilerplate",
+                        np.where(share_ag >= 0.5, "agencies", "substantive"))
+    doc_ids = np.array([d for d, _, _ in docs], dtype=object)
+    doc_regions = np.array([r for _, r, _ in docs], dtype=object)
+    out = {"passage_id": [f"p{n}" for n in range(1, len(found) + 1)]}
+    for side in ("a", "b"):
+        n = found[side].to_numpy()
+        out |= {f"doc_{side}": doc_ids[n], f"region_{side}": doc_regions[n],
+                f"{side}_start": found[f"{side}_start"], f"{side}_end": found[f"{side}_end"]}
+    out |= {"length": found["length"], "similarity": found["similarity"], "longest_exact": found["longest_exact"],
+            "category": category, "boilerplate": category == "boilerplate"}
+    for side in ("a", "b"):
+        out |= {f"unit_{side}": sides[side]["unit"], f"units_{side}": sides[side]["units"],
+                f"kind_{side}": sides[side]["kind"]}
+    for side in ("a", "b"):
+        out[f"text_{side}"] = [docs[d][2][s:e] for d, s, e in zip(found[side], found[f"{side}_start"], found[f"{side}_end"])]
+    return pd.DataFrame({c: v.to_numpy() if isinstance(v, pd.Series) else v for c, v in out.items()},
+                        columns=COLUMNS)
+
+
+def _side(doc: np.ndarray, start: np.ndarray, end: np.ndarray, places: list) -> dict[str, np.ndarray]:
+    """For each passage's span in document doc[i]: its units and its shares of boilerplate and agencies."""
+    n = len(doc)
+    out = {"unit": np.empty(n, dtype=object), "units": np.empty(n, dtype=object), "kind": np.empty(n, dtype=object),
+           "boilerplate": np.zeros(n), "agencies": np.zeros(n)}
+    order = np.argsort(doc, kind="stable")
+    bounds = np.flatnonzero(np.diff(doc[order])) + 1
+    for rows in np.split(order, bounds):      # the passages of one document at a time
+        if len(rows):
+            places[doc[rows[0]]].fill(start[rows], end[rows], rows, out)
+    return out
 
 
 class _Places:
@@ -221,3 +240,27 @@ class _Places:
         overlap = [min(end, self.ends[i]) - max(start, self.starts[i]) for i in idx]
         main = idx[int(np.argmax(overlap))]
         return self.ids[main], [self.ids[i] for i in idx], self.kinds[main]
+
+    def fill(self, start: np.ndarray, end: np.ndarray, rows: np.ndarray, out: dict) -> None:
+        """Write the units and shares of the spans [start, end) into out[...][rows]."""
+        offsets = self.reading.raw_offsets
+        i, j = np.searchsorted(offsets, start), np.searchsorted(offsets, end)
+        width = np.maximum(j - i, 1)
+        for name, mask in (("boilerplate", self.boilerplate), ("agencies", self.agencies)):
+            inside = np.concatenate([[0], np.cumsum(mask)])      # characters inside, by prefix sums
+            out[name][rows] = np.where(j > i, (inside[j] - inside[i]) / width, 0.0)
+        first = np.maximum(np.searchsorted(self.starts, start, side="right") - 1, 0)
+        last = np.maximum(np.searchsorted(self.starts, end - 1, side="right") - 1, first)
+        # the unit holding most of the span: the first of the largest overlaps
+        main, best = first.copy(), np.full(len(first), np.iinfo(np.int64).min)
+        for step in range(int((last - first).max()) + 1 if len(first) else 0):
+            k = first + step
+            valid = k <= last
+            kk = np.minimum(k, len(self.starts) - 1)
+            overlap = np.minimum(end, self.ends[kk]) - np.maximum(start, self.starts[kk])
+            better = valid & (overlap > best)
+            main, best = np.where(better, k, main), np.where(better, overlap, best)
+        ids, kinds = np.asarray(self.ids, dtype=object), np.asarray(self.kinds, dtype=object)
+        out["unit"][rows] = ids[main]
+        out["kind"][rows] = kinds[main]
+        out["units"][rows] = [ids[f] if f == l else ";".join(ids[f:l + 1]) for f, l in zip(first, last)]

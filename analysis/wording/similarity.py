@@ -1,15 +1,22 @@
 """The task_similarity table: for each task, its nearest tasks in every other region.
 
 Up to `ALL_REGIONS_UP_TO` regions, each task keeps its `per_region` nearest tasks in every other
-region (what notebook 06 compares). Beyond that the table would grow with the square of the
-corpus (3 tasks in each of 999 other regions for every task at 1,000 documents), so each task
-keeps its `per_region` × `NEAREST_FACTOR` nearest tasks in other regions, whichever they are:
-rows grow linearly with the tasks.
+region (what notebook 06 compares), from every pair of tasks. Beyond that the table would grow
+with the square of the corpus (3 tasks in each of 999 other regions for every task at 1,000
+documents), so each task keeps its `per_region` × `NEAREST_FACTOR` nearest tasks in other
+regions, whichever they are: rows grow linearly with the tasks. Nor are all pairs scored then
+(55,000 tasks make 3 billion): candidates come from an inverted index whose postings are cut to
+the `POSTINGS` tasks that weigh each word or n-gram most (impact-ordered postings), so the work
+is at most POSTINGS per feature of a task, linear in the text; the `CANDIDATES_FACTOR` × k
+candidates that share most through those postings are scored exactly and the k best kept.
 
-TF-IDF (scikit-learn) over two views of a task's own text (its numbering and the closing
+TF-IDF over two views of a task's own text (its numbering and the closing
 parenthesis of responsible agencies removed): jieba tokens, which see words, and character
 2-3-grams, which see reuse that a segmentation error would split. Each view is L2-normalised
-and the score is the mean of the two cosines, between 0 and 1.
+and the score is the mean of the two cosines, between 0 and 1. The TF-IDF is scikit-learn's
+(TfidfVectorizer(sublinear_tf=True): smoothed idf, L2 norm), computed here in the same order of
+operations, so bit for bit the same (tests/wording/test_similarity_scale.py compares the two):
+importing scikit-learn would cost every build half a second, more than the five documents' similarity.
 """
 
 from __future__ import annotations
@@ -20,13 +27,14 @@ from collections.abc import Callable, Mapping
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 COLUMNS = ["unit_id", "region", "rank", "other_unit_id", "other_region", "score", "topic", "other_topic",
            "same_topic"]
 _CHUNK = 512    # rows of the similarity matrix held at once: memory stays linear in the tasks
 ALL_REGIONS_UP_TO = 12
 NEAREST_FACTOR = 10
+POSTINGS = 100          # tasks kept per feature in the candidate index (past ALL_REGIONS_UP_TO)
+CANDIDATES_FACTOR = 3   # candidates scored exactly per nearest task kept
 
 
 def reading_text(text: str) -> str:
@@ -34,10 +42,54 @@ def reading_text(text: str) -> str:
 
 
 def vectors(texts: list[str], tokenize: Callable[[str], list[str]]) -> sparse.csr_matrix:
-    chars = TfidfVectorizer(analyzer="char", ngram_range=(2, 3), sublinear_tf=True)
-    words = TfidfVectorizer(analyzer=tokenize, sublinear_tf=True)
     docs = [reading_text(t) for t in texts]
-    return sparse.hstack([chars.fit_transform(docs), words.fit_transform(docs)]).tocsr() / np.sqrt(2)
+    return sparse.hstack([tfidf(docs, char_ngrams), tfidf(docs, tokenize)]).tocsr() / np.sqrt(2)
+
+
+def char_ngrams(text: str) -> list[str]:
+    """Character 2- and 3-grams of the lowercased text (TfidfVectorizer's analyzer="char", ngram_range=(2, 3))."""
+    text = text.lower()
+    return [text[i:i + n] for n in (2, 3) for i in range(len(text) - n + 1)]
+
+
+def tfidf(docs: list[str], analyze: Callable[[str], list[str]]) -> sparse.csr_matrix:
+    """TfidfVectorizer(analyzer=analyze, sublinear_tf=True).fit_transform(docs), step by step as it
+    does them: counts in first-seen feature order, columns renumbered alphabetically, 1 + log tf,
+    idf = 1 + log((1 + n) / (1 + df)), each row divided by its L2 norm summed left to right."""
+    vocabulary: dict[str, int] = {}
+    indptr, indices, counts = [0], [], []
+    for doc in docs:
+        counter: dict[int, int] = {}
+        for feature in analyze(doc):
+            j = vocabulary.setdefault(feature, len(vocabulary))
+            counter[j] = counter.get(j, 0) + 1
+        indices.extend(counter)
+        counts.extend(counter.values())
+        indptr.append(len(indices))
+    X = sparse.csr_matrix((np.asarray(counts, dtype=np.float64), np.asarray(indices, dtype=np.int32),
+                           np.asarray(indptr, dtype=np.int32)), shape=(len(docs), len(vocabulary)))
+    X.sort_indices()
+    names = list(vocabulary)
+    alphabetical = np.empty(len(names), dtype=X.indices.dtype)
+    alphabetical[sorted(range(len(names)), key=names.__getitem__)] = np.arange(len(names), dtype=X.indices.dtype)
+    X.indices = alphabetical.take(X.indices)          # renumbered, not re-sorted, as scikit-learn leaves them
+    df = np.bincount(X.indices, minlength=X.shape[1]).astype(np.float64) + 1.0
+    idf = np.full_like(df, len(docs) + 1)
+    idf /= df
+    np.log(idf, out=idf)
+    idf += 1.0
+    np.log(X.data, out=X.data)
+    X.data += 1.0
+    X.data *= idf[X.indices]
+    squares, lengths = X.data * X.data, np.diff(X.indptr)
+    sums = np.zeros(X.shape[0])
+    for k in range(int(lengths.max()) if len(lengths) else 0):   # left to right within each row, all rows at once
+        rows = np.flatnonzero(lengths > k)
+        sums[rows] += squares[X.indptr[rows] + k]
+    norms = np.sqrt(sums)
+    norms[sums == 0] = 1.0
+    X.data /= np.repeat(norms, lengths)
+    return X
 
 
 def task_vectors(units: pd.DataFrame, own_text: Mapping[str, str], tokenize: Callable[[str], list[str]]):
@@ -61,13 +113,11 @@ def table(units: pd.DataFrame, task_topics: pd.DataFrame, own_text: Mapping[str,
     topic = tasks["unit_id"].map(primary).fillna("").to_numpy()
     ids, regions = tasks["unit_id"].to_numpy(), tasks["region"].to_numpy()
     region_rows = {r: np.flatnonzero(regions == r) for r in pd.unique(regions)}
+    if len(region_rows) > ALL_REGIONS_UP_TO:
+        return _nearest_anywhere(X, ids, regions, topic, per_region * NEAREST_FACTOR)
     rows = []
-    every_region = len(region_rows) <= ALL_REGIONS_UP_TO
     for lo in range(0, len(tasks), _CHUNK):
         scores = (X[lo:lo + _CHUNK] @ X.T).toarray()
-        if not every_region:
-            _nearest_anywhere(scores, lo, ids, regions, topic, per_region * NEAREST_FACTOR, rows)
-            continue
         for i, row in enumerate(scores, lo):
             for region, idx in region_rows.items():
                 if region == regions[i]:
@@ -81,14 +131,46 @@ def table(units: pd.DataFrame, task_topics: pd.DataFrame, own_text: Mapping[str,
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def _nearest_anywhere(scores: np.ndarray, lo: int, ids, regions, topic, k: int, rows: list) -> None:
-    """Each task's k nearest tasks in any other region (ranked 1..k over all of them)."""
-    for i, row in enumerate(scores, lo):
-        row = np.where(regions == regions[i], -1.0, row)
-        top = np.argpartition(-row, min(k, len(row) - 1))[:k]
-        top = top[np.argsort(-row[top], kind="stable")]
-        for rank, j in enumerate(top, 1):
-            if row[j] <= 0:
-                break
-            rows.append((ids[i], regions[i], rank, ids[j], regions[j], round(float(row[j]), 4),
-                         topic[i], topic[j], bool(topic[i] and topic[i] == topic[j])))
+def _nearest_anywhere(X: sparse.csr_matrix, ids, regions, topic, k: int) -> pd.DataFrame:
+    """Each task's k nearest tasks in any other region (ranked 1..k over all of them), from the
+    candidates of the impact-ordered index, scored exactly."""
+    index = _top_postings(X, POSTINGS).T.tocsr()
+    region_codes = pd.factorize(regions)[0]
+    parts = []
+    for lo in range(0, X.shape[0], _CHUNK):
+        shared = (X[lo:lo + _CHUNK] @ index).tocoo()          # what each candidate shares through the index
+        i, j = shared.row + lo, shared.col
+        other = (region_codes[i] != region_codes[j]) & (shared.data > 0)
+        i, j = _top_per_row(i[other], j[other], shared.data[other], CANDIDATES_FACTOR * k)
+        score = np.asarray(X[i].multiply(X[j]).sum(axis=1)).ravel()
+        keep = score > 0
+        i, j, score = _top_per_row(i[keep], j[keep], score[keep], k, with_values=True)
+        parts.append((i, j, score))
+    i, j, score = (np.concatenate(a) for a in zip(*parts))
+    rank = np.arange(len(i)) - np.searchsorted(i, i) + 1
+    out = pd.DataFrame({"unit_id": ids[i], "region": regions[i], "rank": rank, "other_unit_id": ids[j],
+                        "other_region": regions[j], "score": np.round(score, 4), "topic": topic[i],
+                        "other_topic": topic[j]}, columns=COLUMNS)
+    out["same_topic"] = (out["topic"] != "") & (out["topic"] == out["other_topic"])
+    return out
+
+
+def _top_postings(X: sparse.csr_matrix, cap: int) -> sparse.csr_matrix:
+    """X with each column cut to its `cap` largest entries (ties: earlier tasks first)."""
+    coo = X.tocoo()
+    order = np.lexsort((coo.row, -coo.data, coo.col))
+    col = coo.col[order]
+    starts = np.searchsorted(col, col)
+    keep = order[np.arange(len(order)) - starts < cap]
+    return sparse.csr_matrix((coo.data[keep], (coo.row[keep], coo.col[keep])), shape=X.shape)
+
+
+def _top_per_row(i, j, values, k: int, with_values: bool = False):
+    """The k pairs of largest value for each i, sorted by i, then value descending, then j."""
+    # one float key (i, then 1 - value/top within i) sorted stably after j: cheaper than a lexsort on three
+    order = np.argsort(j, kind="stable")
+    key = (i - i.min() if len(i) else i)[order] + (1 - values[order] / (values.max() * (1 + 1e-9) if len(values) else 1))
+    order = order[np.argsort(key, kind="stable")]
+    i, j, values = i[order], j[order], values[order]
+    first = np.arange(len(i)) - np.searchsorted(i, i) < k
+    return (i[first], j[first], values[first]) if with_values else (i[first], j[first])

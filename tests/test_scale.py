@@ -1,0 +1,176 @@
+"""What lets the build scale: documents read in processes (--jobs), the token cache, errors
+that survive a process boundary, the impact-ordered candidates of task similarity, and the
+TF-IDF computed without importing scikit-learn."""
+
+from __future__ import annotations
+
+import json
+import pickle
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from analysis import MANIFEST, RAW_DIR, build
+from analysis.errors import SourceError
+from analysis.topics import token_cache
+from analysis.topics.codebook import load_codebook
+from analysis.topics.coder import Segmenter
+from analysis.wording import similarity
+
+
+def _cli_build(manifest, out, *extra):
+    return subprocess.run([sys.executable, "-m", "analysis", "build", "--manifest", str(manifest), "--out", str(out),
+                           "--strict", *extra], capture_output=True, text=True, timeout=300)
+
+
+def test_build_with_two_processes_writes_the_same_bytes_as_with_one(tmp_path):
+    one, two = _cli_build(MANIFEST, tmp_path / "one", "--jobs", "1"), _cli_build(MANIFEST, tmp_path / "two", "--jobs", "2")
+    assert one.returncode == 0 and two.returncode == 0, one.stderr + two.stderr
+    names = sorted(p.name for p in (tmp_path / "one").glob("*.csv"))
+    assert len(names) == 11
+    for name in names:
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
+    assert one.stdout.replace(str(tmp_path / "one"), "") == two.stdout.replace(str(tmp_path / "two"), "")
+
+
+def test_a_bad_document_read_in_a_worker_process_is_still_one_line_naming_it(tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW_DIR, raw)
+    text = (raw / "wuhu-2021.txt").read_text(encoding="utf-8")
+    (raw / "wuhu-2021.txt").write_text(text[:text.index("确保到2021年底40%")], encoding="utf-8")
+    proc = _cli_build(raw / "documents.yml", tmp_path / "out", "--jobs", "2")
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and "wuhu-2021.txt:65:1:" in lines[0], proc.stderr
+
+
+def test_jobs_must_be_a_whole_number(tmp_path):
+    proc = _cli_build(MANIFEST, tmp_path / "out", "--jobs", "two")
+    assert proc.returncode == 2 and "--jobs: must be a whole number" in proc.stderr
+
+
+def test_timings_name_every_stage(tmp_path):
+    proc = _cli_build(MANIFEST, tmp_path / "out", "--timings")
+    stages = [line.split()[1] for line in proc.stderr.splitlines() if line.startswith("timing: ")]
+    assert stages == ["read", "normalize", "extract", "documents", "tables", "task_topics", "shared_passages",
+                      "task_similarity", "write", "report"]
+
+
+def test_default_jobs_is_one_for_a_few_documents_and_a_core_each_beyond():
+    assert build.default_jobs(5) == 1
+    assert build.default_jobs(build.PARALLEL_FROM) >= 1
+
+
+def test_a_source_error_crosses_a_process_boundary_whole():
+    err = pickle.loads(pickle.dumps(SourceError("data/raw/x.txt", "task 3 has no agency", 12, 4)))
+    assert (err.path, err.message, err.line, err.col) == ("data/raw/x.txt", "task 3 has no agency", 12, 4)
+    assert str(err) == "data/raw/x.txt:12:4: task 3 has no agency"
+
+
+# -- token cache ------------------------------------------------------------------------------
+
+def test_a_warm_segmenter_cuts_from_the_cache_without_loading_jieba(tmp_path, monkeypatch):
+    monkeypatch.setenv("ANALYSIS_CACHE", str(tmp_path))
+    codebook = load_codebook()
+    text = "推进DRG/DIP支付方式改革，完善医保基金监管。"
+    cold = Segmenter(codebook)
+    tokens = cold.tokens(text)
+    assert cold._tk is not None and "支付方式改革" in tokens   # a lexicon term kept whole
+    cold.cache.save()
+    warm = Segmenter(codebook)
+    assert warm.tokens(text) == tokens and warm._tk is None
+    assert warm.tokens("另一段没有切过的文字") and warm._tk is not None      # a new text loads jieba
+
+
+def test_a_corrupt_or_unwritable_cache_is_ignored(tmp_path, monkeypatch):
+    monkeypatch.setenv("ANALYSIS_CACHE", str(tmp_path))
+    seg = Segmenter(load_codebook())
+    seg.cache.path.write_text("{not json", encoding="utf-8")
+    assert Segmenter(load_codebook()).tokens("完善医保基金监管") == seg.tokens("完善医保基金监管")
+    monkeypatch.setenv("ANALYSIS_CACHE", str(tmp_path / "file"))
+    (tmp_path / "file").write_text("a file where the folder should be")
+    other = Segmenter(load_codebook())
+    other.tokens("完善医保基金监管")
+    other.cache.save()             # cannot write: no error, tokens still right
+
+
+def test_a_changed_user_dictionary_starts_a_new_cache_file(tmp_path):
+    terms = load_codebook().terms()
+    d = tmp_path / "userdict.txt"
+    d.write_text("家庭医生签约 10 n\n", encoding="utf-8")
+    first = token_cache.TokenCache(d, terms, tmp_path).path
+    d.write_text("家庭医生签约 10 n\n医共体 10 n\n", encoding="utf-8")
+    assert token_cache.TokenCache(d, terms, tmp_path).path != first
+    saved = token_cache.TokenCache(d, terms, tmp_path)
+    saved.put("医共体建设", ["医共体", "建设"])
+    saved.save()
+    assert json.loads(saved.path.read_text(encoding="utf-8")) == {token_cache.key("医共体建设"): ["医共体", "建设"]}
+
+
+# -- task similarity at scale -------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def task_vectors(t):
+    tasks = t["units"][t["units"]["kind"] == "task"].reset_index(drop=True)
+    return tasks, Segmenter(load_codebook()).tokens
+
+
+def test_tfidf_is_scikit_learns_bit_for_bit(task_vectors):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    tasks, tokens = task_vectors
+    docs = [similarity.reading_text(x) for x in tasks["text_clean"]] + ["DRG付费改革ABC", ""]
+    for ours, theirs in [(similarity.tfidf(docs, similarity.char_ngrams),
+                          TfidfVectorizer(analyzer="char", ngram_range=(2, 3), sublinear_tf=True).fit_transform(docs)),
+                         (similarity.tfidf(docs, tokens), TfidfVectorizer(analyzer=tokens, sublinear_tf=True).fit_transform(docs))]:
+        assert ours.shape == theirs.shape and ours.shape[1] > 1000
+        assert np.array_equal(ours.indptr, theirs.indptr) and np.array_equal(ours.indices, theirs.indices)
+        assert np.array_equal(ours.data, theirs.data)       # equal floats, not close ones
+
+
+def _exact_nearest(t, tokens, k):
+    """Each task's k nearest tasks in other regions from the full similarity matrix (small corpora only)."""
+    tasks = t["units"][t["units"]["kind"] == "task"].reset_index(drop=True)
+    X = similarity.vectors(tasks["text_clean"].tolist(), tokens)
+    S = (X @ X.T).toarray()
+    regions = tasks["region"].to_numpy()
+    S[regions[:, None] == regions[None, :]] = -1
+    ids = tasks["unit_id"].to_numpy()
+    return {ids[i]: [ids[j] for j in np.argsort(-S[i], kind="stable")[:k] if S[i, j] > 0] for i in range(len(ids))}
+
+
+def test_candidates_from_unbounded_postings_give_the_exact_nearest_tasks(t, task_vectors, monkeypatch):
+    _, tokens = task_vectors
+    monkeypatch.setattr(similarity, "ALL_REGIONS_UP_TO", 2)     # the five regions stand for a large corpus
+    monkeypatch.setattr(similarity, "POSTINGS", 10**9)
+    monkeypatch.setattr(similarity, "CANDIDATES_FACTOR", 10**6)
+    ts = similarity.table(t["units"], t["task_topics"], {}, tokens, per_region=3)
+    exact = _exact_nearest(t, tokens, 30)
+    got = {u: g.sort_values("rank")["other_unit_id"].tolist() for u, g in ts.groupby("unit_id")}
+    assert set(got) == set(exact)
+    for u in exact:       # the same tasks; the order may differ only where two scores tie
+        assert set(got[u]) == set(exact[u]) or len(set(got[u]) ^ set(exact[u])) <= 2, u
+
+
+def test_cut_postings_still_find_almost_every_nearest_task(t, task_vectors, monkeypatch):
+    # 20 tasks per feature out of 279: common n-grams (推进, 医疗) lose most of their postings
+    _, tokens = task_vectors
+    monkeypatch.setattr(similarity, "ALL_REGIONS_UP_TO", 2)
+    monkeypatch.setattr(similarity, "POSTINGS", 20)
+    ts = similarity.table(t["units"], t["task_topics"], {}, tokens, per_region=3)
+    exact = _exact_nearest(t, tokens, 3)
+    top3 = ts[ts["rank"] <= 3].groupby("unit_id")["other_unit_id"].apply(set)
+    found = sum(len(top3.get(u, set()) & set(v)) for u, v in exact.items())
+    assert found / sum(len(v) for v in exact.values()) >= 0.95
+    assert (ts.groupby("unit_id")["score"].apply(lambda s: s.is_monotonic_decreasing)).all()
+
+
+def test_top_postings_keep_each_features_largest_entries():
+    from scipy import sparse
+
+    X = sparse.csr_matrix(np.array([[0.1, 0.0, 0.5], [0.9, 0.2, 0.5], [0.4, 0.3, 0.0], [0.4, 0.0, 0.5]]))
+    kept = similarity._top_postings(X, 2).toarray()
+    assert kept.tolist() == [[0.0, 0.0, 0.5], [0.9, 0.2, 0.5], [0.4, 0.3, 0.0], [0.0, 0.0, 0.0]]
