@@ -66,7 +66,4 @@ def topic_summary(task_topics: pd.DataFrame) -> str:
     overridden = task_topics[task_topics["method"] == "override"]
     if len(overridden):
         line += f"; overrides applied to {overridden.unit_id.nunique()} units: " + ", ".join(sorted(set(overridden.unit_id)))
-    uncoded = primary[primary["topic"].isna()]
-    if len(uncoded):
-        line += f"\n  NOT CODED (add lexicon terms or an override): {', '.join(uncoded.unit_id)}"
     return line
