@@ -229,19 +229,30 @@ def _write(tmp_path, body: str):
 
 
 def test_override_replaces_primary_and_keeps_the_old_one_as_secondary(tmp_path, t):
-    # yancheng 77 (加大对公共卫生、中医、精神卫生…等方面的倾斜力度) is a funding task whose list of
-    # beneficiaries outweighs 倾斜力度 in the lexicon: the kind of call an override is for
-    path = _write(tmp_path, "yancheng:77,government_financing,true,a funding tilt toward the fields it lists,tester\n"
+    # wuhu 16 (加大普惠性托位供给) is childcare; a coder who reads it as care for families of the elderly
+    # decides so in an override (a test of the mechanism, not a better reading)
+    path = _write(tmp_path, "wuhu:16,elderly_care,true,a test decision,tester\n"
                             "tibet:1,workforce,false,staffing of CDCs,tester\n")
     auto, _ = topics.code(t, overrides=None)
-    assert codes_of(auto, "yancheng:77")[0] == "public_health"
+    assert codes_of(auto, "wuhu:16")[0] == "maternal_child"
     coded, _ = topics.code(t, overrides=path)
-    primary, secondary = codes_of(coded, "yancheng:77")
-    assert primary == "government_financing" and "public_health" in secondary
-    row = coded[(coded.unit_id == "yancheng:77") & coded.is_primary].iloc[0]
+    primary, secondary = codes_of(coded, "wuhu:16")
+    assert primary == "elderly_care" and "maternal_child" in secondary
+    row = coded[(coded.unit_id == "wuhu:16") & coded.is_primary].iloc[0]
     assert row.method == "override" and row["rank"] == 1 and "tester" in row.evidence
+    assert row.probability < 0.5 and row.top1 == "maternal_child"   # the model's view stays visible
     assert codes_of(coded, "tibet:1") == ("public_health", {"workforce"})
     assert coded.groupby("unit_id").is_primary.sum().eq(1).all()
+
+
+def test_the_shipped_override_is_learned_by_the_model(t):
+    # yancheng 77 (加大对公共卫生、中医、精神卫生…等方面的倾斜力度) is a funding task whose list of
+    # beneficiaries outweighs 倾斜力度 in the lexicon; its override is a training label, so the model
+    # codes it government_financing even without the override, against the lexicon's public_health
+    auto, _ = topics.code(t, overrides=None)
+    row = auto[(auto.unit_id == "yancheng:77") & auto.is_primary].iloc[0]
+    assert row.topic == "government_financing" and row.method == "model"
+    assert "public_health" in set(auto.loc[auto.unit_id == "yancheng:77", "topic"])
 
 
 @pytest.mark.parametrize("body, message", [
