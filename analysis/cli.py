@@ -1,5 +1,5 @@
-"""Command line: python -m analysis build [--out DIR] | inspect PATH [--family F] | topics (--agreement |
---explain UNIT_ID) | wording (--agreement | --against FILE) | report."""
+"""Command line: python -m analysis build [--out DIR] | inspect PATH [--family F] | topics (--agreement
+[--held-out] | --explain UNIT_ID | --review [--out FILE] | --train) | wording (--agreement | --against FILE) | report."""
 
 from __future__ import annotations
 
@@ -33,10 +33,16 @@ def main(argv: list[str] | None = None) -> int:
     group = tp.add_mutually_exclusive_group(required=True)
     group.add_argument("--agreement", action="store_true", help="accuracy, kappa and per-topic F1 against the references")
     group.add_argument("--explain", metavar="UNIT_ID", help="a unit's text, codes, scores and evidence")
-    group.add_argument("--write-training", action="store_true",
-                       help="write data/taxonomy/fallback_training.csv from the shipped documents' lexicon codes")
+    group.add_argument("--train", action="store_true",
+                       help="fit the topic model on the shipped hand codings; write data/taxonomy/topic_model.json")
+    group.add_argument("--review", action="store_true",
+                       help="write a CSV of the low-confidence codes for a coder to decide (read back by build --overrides)")
+    tp.add_argument("--held-out", action="store_true",
+                    help="with --agreement: also code the held-out sets tests/fixtures/genre, genre2, genre3 (slow)")
+    tp.add_argument("--out", type=Path, default=None, help="with --review: the CSV to write (default: standard output)")
+    tp.add_argument("--manifest", type=Path, default=MANIFEST, help="with --review: the documents to review")
     tp.add_argument("-v", "--verbose", action="store_true", help="with --agreement: list every disagreement")
-    tp.add_argument("--overrides", type=Path, default=OVERRIDES_FILE, help="overrides file for --explain")
+    tp.add_argument("--overrides", type=Path, default=OVERRIDES_FILE, help="overrides file for --explain and --review")
     ins = sub.add_parser("inspect", help="how a new document would be cut: units, tasks, agencies, what is left over")
     ins.add_argument("path", type=Path, help="the raw text file")
     ins.add_argument("--family", default=None, help="the format family to read it with (default: try each)")
@@ -227,20 +233,30 @@ def _topics(args) -> int:
     from analysis.topics import table as topics
     from analysis.topics.coder import TopicCoder
 
+    if args.review:
+        from analysis.topics import review
+
+        assembled = build.build_tables(args.manifest, args.manifest.parent, overrides=args.overrides)
+        n = review.write(assembled["task_topics"], assembled["units"], args.out)
+        if args.out is not None:
+            print(f"wrote {n} low-confidence units to {args.out}; fill topic, is_primary, reason and coder, then "
+                  f"python -m analysis build --overrides {args.out}")
+        return 0
     assembled = build.build_tables(code_topics=False)
     coder = TopicCoder()
-    if args.write_training:
-        from analysis.topics.coder import lexicon_training
-        from analysis.topics.model import TRAINING_FILE, write_training
+    if args.train:
+        from analysis.topics import model, training
 
-        coded, scores = topics.code(assembled, overrides=None, coder=coder)
-        ids, labels, texts = lexicon_training(coded, scores)
-        write_training(TRAINING_FILE, ids, labels, texts)
-        print(f"wrote {len(ids)} lexicon-coded tasks to {TRAINING_FILE}")
+        trained, lodo = training.train(assembled, coder)
+        model.MODEL_FILE.write_text(model.to_json(trained, lodo), encoding="utf-8")
+        model.load_model.cache_clear()
+        print(f"wrote {model.MODEL_FILE}: {trained.trained_on} hand-coded units, {len(trained.classes)} topics, "
+              f"temperature {trained.temperature:.3f} (fitted on leave-one-document-out scores)")
         return 0
     if args.agreement:  # the automatic coding alone: overrides would score the researcher, not the method
         coded, scores = topics.code(assembled, overrides=None, coder=coder)
-        print(topic_agreement.report(coded, scores, coder, verbose=args.verbose))
+        print(topic_agreement.report(coded, scores, coder, verbose=args.verbose, held_out=args.held_out,
+                                     tables=assembled))
         return 0
     coded, scores = topics.code(assembled, overrides=args.overrides, coder=coder)
     if args.explain not in scores:

@@ -41,10 +41,11 @@ def _marker_free(text: str) -> str:
     return squeeze(t)
 
 
-def score_document(key_path: Path) -> dict:
+def build_alone(key_path: Path, code_topics: bool = False):
+    """(key, build results, tables) of one held-out document built alone from metadata only;
+    (key, the one-line error, None) when the build refuses it."""
     from analysis import build     # the build sits on top; the evaluation calls it as a user would
     from analysis.errors import SourceError
-    from analysis.reading.agencies import squeeze
 
     key = yaml.safe_load(key_path.read_text(encoding="utf-8"))
     doc = key_path.parent / key["file"]
@@ -56,17 +57,40 @@ def score_document(key_path: Path) -> dict:
         try:
             results = build.build_all(raw / "documents.yml", raw)
         except SourceError as exc:
-            return {"name": key_path.stem, "error": str(exc).replace(str(raw) + "/", ""), "tasks": len(key["tasks"])}
-    t = build.assemble_tables(results, overrides=None, code_topics=False)
-    units = t["units"][t["units"].kind == "task"]
-    built = [(u, _marker_free(text)) for u, text in zip(units.unit_id, units.text)]
-    gold = {k: Counter() for k in ("agencies", "deadlines", "targets")}
-    got = {k: Counter() for k in gold}
-    found, used = 0, set()
-    ta, dl, tg = t["task_agencies"], t["deadlines"], t["targets"]
-    for i, task in enumerate(key["tasks"]):
+            return key, str(exc).replace(str(raw) + "/", ""), None
+    return key, results, build.assemble_tables(results, overrides=None, code_topics=code_topics)
+
+
+def match_tasks(key: dict, units) -> list[str | None]:
+    """The built task unit_id of each key task (None when not found): the first unused task whose
+    text, numbering dropped, starts with the key's `starts_with`."""
+    from analysis.reading.agencies import squeeze
+
+    tasks = units[units.kind == "task"]
+    built = [(u, _marker_free(text)) for u, text in zip(tasks.unit_id, tasks.text)]
+    used: set[str] = set()
+    out: list[str | None] = []
+    for task in key["tasks"]:
         start = squeeze(str(task["starts_with"]))
         match = next((u for u, text in built if u not in used and text.startswith(start)), None)
+        if match is not None:
+            used.add(match)
+        out.append(match)
+    return out
+
+
+def score_document(key_path: Path) -> dict:
+    from analysis.reading.agencies import squeeze
+
+    key, results, t = build_alone(key_path)
+    if t is None:
+        return {"name": key_path.stem, "error": str(results), "tasks": len(key["tasks"])}
+    built_tasks = int((t["units"].kind == "task").sum())
+    gold = {k: Counter() for k in ("agencies", "deadlines", "targets")}
+    got = {k: Counter() for k in gold}
+    found = 0
+    ta, dl, tg = t["task_agencies"], t["deadlines"], t["targets"]
+    for i, (task, match) in enumerate(zip(key["tasks"], match_tasks(key, t["units"]))):
         for a in task.get("agencies") or []:
             gold["agencies"][(i, squeeze(a["name"]), a["role"])] += 1
         for d in task.get("deadlines") or []:
@@ -76,14 +100,13 @@ def score_document(key_path: Path) -> dict:
         if match is None:
             continue
         found += 1
-        used.add(match)
         for r in ta[ta.unit_id == match].itertuples():
             got["agencies"][(i, squeeze(r.raw), r.role)] += 1
         for r in dl[dl.unit_id == match].itertuples():
             got["deadlines"][(i, r.date)] += 1
         for r in tg[tg.unit_id == match].itertuples():
             got["targets"][(i, float(r.value), r.comparator)] += 1
-    out = {"name": key_path.stem, "tasks": len(key["tasks"]), "found": found, "built_tasks": len(built),
+    out = {"name": key_path.stem, "tasks": len(key["tasks"]), "found": found, "built_tasks": built_tasks,
            "layout": results[0].layout_note.split(" (tried")[0]}
     for k in gold:
         out[k] = (gold[k], got[k])

@@ -63,10 +63,10 @@ def topic_summary(task_topics: pd.DataFrame) -> str:
     primary = task_topics[task_topics["is_primary"]]
     methods = ", ".join(f"{k} {v}" for k, v in primary["method"].value_counts().items())
     line = f"topics: {len(primary)} units coded ({methods}), {int((~task_topics.is_primary).sum())} secondary codes"
+    low = primary[(primary["confidence"] == "low") & (primary["method"] != "override")]
+    line += (f"; {len(low)} low-confidence primaries (probability below the threshold in data/taxonomy/topics.yml; "
+             f"python -m analysis topics --review writes them for a coder)")
     overridden = task_topics[task_topics["method"] == "override"]
     if len(overridden):
         line += f"; overrides applied to {overridden.unit_id.nunique()} units: " + ", ".join(sorted(set(overridden.unit_id)))
-    uncoded = primary[primary["topic"].isna()]
-    if len(uncoded):
-        line += f"\n  NOT CODED (add lexicon terms or an override): {', '.join(uncoded.unit_id)}"
     return line

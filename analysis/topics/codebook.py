@@ -32,6 +32,9 @@ class Topic:
     short_en: str
     scope: str
     lexicon: dict[str, float] = field(default_factory=dict)
+    cap_major: int = 0       # Comparative Agendas Project master codebook: major topic (3 = Health)
+    cap_subtopic: int = 0    # and subtopic (e.g. 323), with the reason for the choice
+    cap_reason: str = ""
 
     @property
     def label(self) -> str:
@@ -70,7 +73,8 @@ class Codebook:
 
         return pd.DataFrame([{"topic": t.code, "name_zh": t.name_zh, "name_en": t.name_en,
                               "short_zh": t.short_zh, "short_en": t.short_en, "label": t.label,
-                              "scope": t.scope, "n_terms": len(t.lexicon)} for t in self.topics])
+                              "scope": t.scope, "n_terms": len(t.lexicon), "cap_major": t.cap_major,
+                              "cap_subtopic": t.cap_subtopic, "cap_reason": t.cap_reason} for t in self.topics])
 
 
 @lru_cache(maxsize=4)
@@ -105,7 +109,13 @@ def _topic(path: Path, text: str, entry) -> Topic:
             if term in lexicon:
                 raise _at(path, text, term, f"topic '{code}': term '{term}' listed twice")
             lexicon[term] = float(weight)
-    return Topic(code, *(str(entry[k]).strip() for k in _TOPIC_KEYS[1:-1]), lexicon=lexicon)
+    cap = entry.get("cap")
+    if not isinstance(cap, dict) or not all(isinstance(cap.get(k), int) for k in ("major", "subtopic")) \
+            or not str(cap.get("reason") or "").strip() or cap["subtopic"] // 100 != cap["major"]:
+        raise _at(path, text, f"code: {code}", f"topic '{code}' needs cap: {{major, subtopic, reason}} (the "
+                                               "Comparative Agendas Project codes; the subtopic within the major topic)")
+    return Topic(code, *(str(entry[k]).strip() for k in _TOPIC_KEYS[1:-1]), lexicon=lexicon,
+                 cap_major=cap["major"], cap_subtopic=cap["subtopic"], cap_reason=str(cap["reason"]).strip())
 
 
 @lru_cache(maxsize=4)

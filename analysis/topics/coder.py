@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analysis.config import read_yaml
@@ -35,7 +36,8 @@ from analysis.topics.codebook import TOPICS_FILE, USER_DICT, Codebook, load_code
 
 CODED_KINDS = ("task",)
 TARGET_KINDS = ("goal", "area", "phase")  # coded too when they carry targets
-COLUMNS = ["unit_id", "region", "doc_id", "topic", "is_primary", "rank", "score", "share", "method", "evidence"]
+COLUMNS = ["unit_id", "region", "doc_id", "topic", "is_primary", "rank", "score", "share", "probability", "method",
+           "evidence", "confidence", "top1", "top1_p", "top2", "top2_p", "top3", "top3_p"]
 _MAX_TERM_TOKENS = 6
 _NUMBERING = re.compile(r"^\s*(?:[((][一二三四五六七八九十\d]+[))]|[一二三四五六七八九十]+、|\d+\s*[.、.])\s*")
 
@@ -64,6 +66,7 @@ class UnitScore:
     unit_id: str
     zones: dict[str, str]
     hits: dict[str, list[Hit]] = field(default_factory=dict)  # topic -> hits
+    probabilities: dict[str, float] = field(default_factory=dict)  # the topic model's, set by code_units
 
     def text_score(self, topic: str) -> float:
         return sum(h.points for h in self.hits.get(topic, []) if h.zone in ("lead", "body"))
@@ -75,6 +78,12 @@ class UnitScore:
 
     def context_score(self, topic: str) -> float:
         return sum(h.points for h in self.hits.get(topic, []) if h.zone in ("heading", "outer"))
+
+    def lexicon_vector(self, codes: list[str]) -> list[float]:
+        """The topic model's lexicon features: log(1 + points), own text then headings."""
+        from analysis.topics.model import lexicon_features
+
+        return lexicon_features([self.text_score(t) for t in codes], [self.context_score(t) for t in codes])
 
 
 class Segmenter:
@@ -189,12 +198,37 @@ class TopicCoder:
                 rows.append(self._row(us, t, False, len(rows) + 1, totals[t], grand, "lexicon"))
         return rows
 
+    def code(self, us: UnitScore, high_min_probability: float) -> list[dict]:
+        """Rows for one unit: the topic model's primary, the lexicon's secondaries, the top three."""
+        order = {c: i for i, c in enumerate(self.codebook.codes)}
+        p = us.probabilities
+        top = sorted(p, key=lambda t: (-p[t], order[t]))[:3]
+        lexical = self.assign(us)
+        primary = top[0]
+        method = lexical[0]["method"] if lexical and lexical[0]["topic"] == primary else "model"
+        in_text = [t for t in us.hits if us.text_score(t) > 0]
+        totals = ({t: us.text_score(t) + us.context_score(t) for t in in_text} if in_text
+                  else {t: us.context_score(t) for t in us.hits})
+        grand = sum(totals.values())
+        rows = [self._row(us, primary, True, 1, totals.get(primary, 0.0), grand, method)]
+        best = max(totals.values(), default=0.0)
+        for t in sorted(totals, key=lambda t: (-totals[t], -us.text_score(t), order[t])):
+            ts = us.text_score(t)
+            if t != primary and ts >= self.scoring.secondary_min_score and ts >= self.scoring.secondary_min_share * best:
+                rows.append(self._row(us, t, False, len(rows) + 1, totals[t], grand, "lexicon"))
+        unit = {"confidence": "high" if p[primary] >= high_min_probability else "low"}
+        for k in range(3):
+            unit[f"top{k + 1}"] = top[k] if k < len(top) else ""
+            unit[f"top{k + 1}_p"] = round(p[top[k]], 3) if k < len(top) else 0.0
+        return [{**r, "probability": round(p.get(r["topic"], 0.0), 3), **unit} for r in rows]
+
     def _row(self, us: UnitScore, topic: str, primary: bool, rank: int, score: float, grand: float, method: str):
         zones = ("lead", "body", "heading", "outer") if primary else ("lead", "body")
-        hits = [h for h in us.hits[topic] if h.zone in zones]
+        hits = [h for h in us.hits.get(topic, []) if h.zone in zones]
         return {"unit_id": us.unit_id, "topic": topic, "is_primary": primary, "rank": rank,
                 "score": round(score, 2), "share": round(score / grand, 3) if grand else 0.0,
-                "method": method, "evidence": format_evidence(hits)}
+                "method": method, "evidence": format_evidence(hits) or "no lexicon term for this topic: the model's "
+                                                                             "reading of the text's characters and words"}
 
 
 def format_evidence(hits: list[Hit]) -> str:
@@ -255,61 +289,57 @@ def _headings(unit, units_by_id: dict[str, dict]) -> list[str]:
     return out
 
 
-def code_units(units: pd.DataFrame, targets: pd.DataFrame, agencies: pd.DataFrame,
-               coder: TopicCoder | None = None) -> tuple[pd.DataFrame, dict[str, UnitScore]]:
-    """task_topics rows for every coded unit, and the scores behind them (for --explain).
-
-    Units whose text and headings hold no lexicon term go to the classifier of topic_model,
-    trained on the units the lexicon coded from their own text (method `model`).
-    """
-    coder = coder or TopicCoder()
+def score_units(units: pd.DataFrame, targets: pd.DataFrame, agencies: pd.DataFrame,
+                coder: TopicCoder) -> dict[str, UnitScore]:
+    """The lexicon's scores of every coded unit, in unit order."""
     # plain dicts: a pandas row lookup per heading costs more than the coding (linear either way)
     by_id = {u["unit_id"]: u for u in units[["unit_id", "text_clean", "kind", "parent_id"]].to_dict("records")}
-    coded = coded_units(units, targets)
-    rows, scores, silent = [], {}, []
     mentions: dict[str, list] = {}
     for uid, raw, start, end in zip(agencies["unit_id"], agencies["raw"], agencies["char_start"], agencies["char_end"]):
         mentions.setdefault(uid, []).append((raw, start, end))
-    for unit in coded.to_dict("records"):
-        us = coder.score(unit["unit_id"], zones_of(unit, by_id, mentions.get(unit["unit_id"], [])))
-        scores[unit["unit_id"]] = us
-        assigned = coder.assign(us)
-        if not assigned:
-            silent.append(unit)
-        for r in assigned:
-            rows.append({**r, "region": unit["region"], "doc_id": unit["doc_id"]})
-    rows.extend(_model_rows(coder, rows, scores, silent))
-    order = {u: i for i, u in enumerate(coded["unit_id"])}
-    rows.sort(key=lambda r: (order[r["unit_id"]], r["rank"]))
+    return {unit["unit_id"]: coder.score(unit["unit_id"], zones_of(unit, by_id, mentions.get(unit["unit_id"], [])))
+            for unit in coded_units(units, targets).to_dict("records")}
+
+
+def code_units(units: pd.DataFrame, targets: pd.DataFrame, agencies: pd.DataFrame,
+               coder: TopicCoder | None = None, model=None) -> tuple[pd.DataFrame, dict[str, UnitScore]]:
+    """task_topics rows for every coded unit, and the scores behind them (for --explain).
+
+    The primary topic is the topic model's most probable one (its features include the lexicon's
+    scores, analysis/topics/model.py); the secondaries are the lexicon's, as module docstring step 4.
+    `method` says where the primary's evidence lies: lexicon (the lexicon's own primary, from the
+    text), heading (the lexicon's primary from headings only), model (the model chose a topic the
+    lexicon did not rank first, or the lexicon found nothing).
+    """
+    from analysis.topics.model import MODEL_FILE, load_model
+
+    coder = coder or TopicCoder()
+    model = model or load_model()
+    codes = coder.codebook.codes
+    if model.settings.get("topics") != codes:
+        raise SourceError(MODEL_FILE, "trained on another list of topic codes than topics.yml; rerun "
+                                      "python -m analysis topics --train")
+    scores = score_units(units, targets, agencies, coder)
+    info = coded_units(units, targets).set_index("unit_id")[["region", "doc_id"]]
+    ids = list(scores)
+    if ids:
+        lexicon = np.array([scores[u].lexicon_vector(codes) for u in ids])
+        probs = model.proba(model.features([scores[u].own_text for u in ids], coder.segmenter.tokens, lexicon))
+    rows = []
+    high = load_confidence()
+    for i, uid in enumerate(ids):
+        us = scores[uid]
+        us.probabilities = {c: float(p) for c, p in zip(model.classes, probs[i])}
+        for r in coder.code(us, high):
+            rows.append({**r, "region": info.loc[uid, "region"], "doc_id": info.loc[uid, "doc_id"]})
     return pd.DataFrame(rows, columns=COLUMNS), scores
 
 
-def _model_rows(coder: TopicCoder, rows: list[dict], scores: dict[str, UnitScore], silent: list) -> list[dict]:
-    if not silent:
-        return []
-    from analysis.topics.model import fit_predict, load_training
-
-    fixed = load_training()
-    if fixed is not None:        # the same training set whatever the manifest holds
-        texts, labels = fixed
-    else:
-        train = [r for r in rows if r["is_primary"] and r["method"] == "lexicon"]
-        texts, labels = [scores[r["unit_id"]].own_text for r in train], [r["topic"] for r in train]
-    preds = fit_predict(coder.segmenter.tokens, texts, labels, [scores[u["unit_id"]].own_text for u in silent])
-    train = texts
-    out = []
-    for i, unit in enumerate(silent):
-        topic, p = preds[i] if preds else (None, 0.0)
-        out.append({"unit_id": unit["unit_id"], "region": unit["region"], "doc_id": unit["doc_id"], "topic": topic,
-                    "is_primary": True, "rank": 1, "score": round(p, 3), "share": round(p, 3),
-                    "method": "model" if topic else "none",
-                    "evidence": f"classifier p={p:.2f}, trained on {len(train)} lexicon-coded units" if topic
-                    else "no lexicon term and too few coded units to train the classifier"})
-    return out
-
-
-def lexicon_training(task_topics: pd.DataFrame, scores: dict[str, UnitScore]) -> tuple[list, list, list]:
-    """(unit_ids, topics, own texts) of the tasks the lexicon coded: the classifier's training set."""
-    train = task_topics[task_topics["is_primary"] & (task_topics["method"] == "lexicon")]
-    ids = list(train["unit_id"])
-    return ids, list(train["topic"]), [scores[u].own_text for u in ids]
+@lru_cache(maxsize=4)
+def load_confidence(path: Path = TOPICS_FILE) -> float:
+    """topics.yml `confidence: high_min_probability`: a primary below it is flagged low."""
+    _, data = read_yaml(path)
+    value = ((data or {}).get("confidence") or {}).get("high_min_probability")
+    if not isinstance(value, (int, float)) or not 0 < value < 1:
+        raise SourceError(path, "confidence: high_min_probability must be a number between 0 and 1")
+    return float(value)

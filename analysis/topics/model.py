@@ -1,69 +1,146 @@
-"""A scikit-learn classifier for the tasks the lexicon cannot code.
+"""The supervised topic model, applied with numpy from a data file: no fitting at build time.
 
-TF-IDF over character 1-3-grams (Chinese has no spaces; characters never hide a signal) and
-over jieba tokens, into a logistic regression. It is trained on the units the lexicon coded
-from their own text, so it needs no hand-coded labels and never sees the reference sample's
-answers; `python -m analysis topics --agreement` reports how it does on that sample when
-trained on every other unit.
+Features of a unit (the same at training and at coding):
+  - TF-IDF of the character 1-3-grams of its own text (Chinese has no spaces; characters never
+    hide a signal), sublinear tf, l2-normalised;
+  - TF-IDF of its jieba tokens, the same way;
+  - the lexicon's scores: log(1 + points) of each topic in the unit's own text and in its
+    headings, times `lexicon_weight` (the headings' columns also times `heading_weight`).
+A multinomial logistic regression over them gives a score per topic; dividing by the fitted
+`temperature` before the softmax calibrates the probabilities.
 
-The training set is fixed, not the current manifest's: data/taxonomy/fallback_training.csv holds
-the shipped documents' lexicon-coded tasks (text and topic), written by
-`python -m analysis topics --write-training` and checked against the shipped build by the tests.
-So a document's codes never depend on which other documents are built with it.
+data/taxonomy/topic_model.json holds everything needed (the settings, each vocabulary with its
+idf, the coefficients, the temperature and a fingerprint of what it was trained on), written by
+`python -m analysis topics --train` (analysis/topics/training.py, the only place scikit-learn
+fits). JSON, not a pickle: readable, diffable and independent of library versions. The model is
+fixed, so a document's codes never depend on the other documents in the manifest.
 """
 
 from __future__ import annotations
 
-import csv
+import json
+import math
+import re
+from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import Pipeline, make_union
+import numpy as np
 
-MIN_TRAINING_UNITS = 20
-TRAINING_FILE = Path(__file__).resolve().parents[2] / "data" / "taxonomy" / "fallback_training.csv"
-TRAINING_HEADER = ["unit_id", "topic", "text"]
+from analysis.errors import SourceError
+from analysis.topics.codebook import TAXONOMY_DIR
+
+MODEL_FILE = TAXONOMY_DIR / "topic_model.json"
+FORMAT = 1
+_SPACE = re.compile(r"\s+")
 
 
-def load_training(path: Path = TRAINING_FILE) -> tuple[list[str], list[str]] | None:
-    """(texts, topics) of the fixed training set, or None when the file is absent."""
-    from analysis.errors import SourceError
+def char_ngrams(text: str, low: int = 1, high: int = 3) -> list[str]:
+    """Character n-grams of the NFKC-folded text, whitespace squeezed to one space."""
+    import unicodedata
 
-    if not Path(path).exists():
-        return None
+    t = _SPACE.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+    return [t[i:i + n] for n in range(low, high + 1) for i in range(len(t) - n + 1)]
+
+
+def lexicon_features(text_scores: Sequence[float], context_scores: Sequence[float]) -> list[float]:
+    """log(1 + points) per topic, own text then headings (codebook order)."""
+    return [math.log1p(s) for s in text_scores] + [math.log1p(s) for s in context_scores]
+
+
+@dataclass(frozen=True)
+class Block:
+    """One TF-IDF block: term -> column, and each column's idf."""
+    vocabulary: dict[str, int]
+    idf: np.ndarray
+
+    def transform(self, docs: Sequence[Sequence[str]]) -> np.ndarray:
+        out = np.zeros((len(docs), len(self.idf)))
+        for i, terms in enumerate(docs):
+            for term, n in Counter(terms).items():
+                j = self.vocabulary.get(term)
+                if j is not None:
+                    out[i, j] = 1.0 + math.log(n)
+        out *= self.idf
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return np.divide(out, norms, out=out, where=norms > 0)
+
+
+@dataclass(frozen=True)
+class TopicModel:
+    classes: list[str]
+    settings: dict
+    chars: Block
+    tokens: Block
+    coef: np.ndarray        # classes x features
+    intercept: np.ndarray
+    temperature: float
+    fingerprint: str
+    trained_on: int
+
+    def features(self, texts: Sequence[str], tokenize: Callable[[str], list[str]], lexicon: np.ndarray) -> np.ndarray:
+        lo, hi = self.settings["char_ngrams"]
+        return np.hstack([self.chars.transform([char_ngrams(t, lo, hi) for t in texts]),
+                          self.tokens.transform([tokenize(t) for t in texts]),
+                          self.lexicon_block(np.asarray(lexicon, dtype=float).reshape(len(texts), -1))])
+
+    def lexicon_block(self, lexicon: np.ndarray) -> np.ndarray:
+        n = len(self.settings["topics"])
+        weights = np.r_[np.ones(n), np.full(n, self.settings["heading_weight"])] * self.settings["lexicon_weight"]
+        return lexicon * weights
+
+    def proba(self, features: np.ndarray) -> np.ndarray:
+        """Calibrated probabilities, one row per unit, columns in `classes` order."""
+        return softmax((features @ self.coef.T + self.intercept) / self.temperature)
+
+
+def softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def to_json(model: TopicModel, lodo: dict[str, list[float]]) -> str:
+    """The model file; `lodo` (unit_id -> out-of-document probabilities over settings["topics"]) rides along
+    so `topics --agreement` reports the leave-one-document-out figures without refitting."""
+    def block(b: Block) -> dict:
+        terms = sorted(b.vocabulary, key=b.vocabulary.get)
+        return {"terms": terms, "idf": [round(float(x), 6) for x in b.idf]}
+
+    data = {"format": FORMAT, "fingerprint": model.fingerprint, "trained_on": model.trained_on,
+            "settings": model.settings, "temperature": round(model.temperature, 6), "classes": model.classes,
+            "chars": block(model.chars), "tokens": block(model.tokens),
+            "intercept": [round(float(x), 6) for x in model.intercept],
+            "coef": [[round(float(x), 6) for x in row] for row in model.coef], "lodo": lodo}
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def load_lodo(path: Path = MODEL_FILE) -> dict[str, list[float]]:
+    load_model(path)  # the same checks and one-line errors
+    return json.loads(Path(path).read_text(encoding="utf-8")).get("lodo") or {}
+
+
+@lru_cache(maxsize=2)
+def load_model(path: Path = MODEL_FILE) -> TopicModel:
+    path = Path(path)
+    hint = "; write it with: python -m analysis topics --train"
+    if not path.exists():
+        raise SourceError(path, f"the topic model is missing{hint}")
     try:
-        with open(path, encoding="utf-8-sig", newline="") as f:
-            rows = list(csv.reader(f))
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise SourceError(path, f"cannot read the classifier's training set ({exc})") from None
-    if not rows or rows[0] != TRAINING_HEADER or any(len(r) != 3 for r in rows[1:]):
-        raise SourceError(path, f"expected the columns {','.join(TRAINING_HEADER)}")
-    return [r[2] for r in rows[1:]], [r[1] for r in rows[1:]]
-
-
-def write_training(path: Path, unit_ids: Sequence[str], topics: Sequence[str], texts: Sequence[str]) -> None:
-    with open(path, "w", encoding="utf-8", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(TRAINING_HEADER)
-        w.writerows(zip(unit_ids, topics, texts))
-
-
-def make_model(tokenize: Callable[[str], list[str]]) -> Pipeline:
-    features = make_union(
-        TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, min_df=1),
-        TfidfVectorizer(analyzer=tokenize, sublinear_tf=True, min_df=1),
-    )
-    return Pipeline([("features", features), ("clf", LogisticRegression(C=10.0, max_iter=5000))])
-
-
-def fit_predict(tokenize: Callable[[str], list[str]], train_texts: Sequence[str], train_labels: Sequence[str],
-                texts: Sequence[str]) -> list[tuple[str, float]]:
-    """(label, probability) for each text; empty when there is too little to learn from."""
-    if len(train_texts) < MIN_TRAINING_UNITS or len(set(train_labels)) < 2 or not texts:
-        return []
-    model = make_model(tokenize).fit(list(train_texts), list(train_labels))
-    probs = model.predict_proba(list(texts))
-    classes = model.classes_
-    return [(str(classes[row.argmax()]), float(row.max())) for row in probs]
+        d = json.loads(path.read_text(encoding="utf-8"))
+        if d.get("format") != FORMAT:
+            raise ValueError(f"format {d.get('format')!r}, expected {FORMAT}")
+        blocks = [Block({t: i for i, t in enumerate(d[k]["terms"])}, np.array(d[k]["idf"], dtype=float))
+                  for k in ("chars", "tokens")]
+        coef = np.array(d["coef"], dtype=float)
+        # the lexicon block has two columns per codebook topic (settings["topics"], codebook order)
+        width = len(blocks[0].idf) + len(blocks[1].idf) + 2 * len(d["settings"]["topics"])
+        if coef.shape != (len(d["classes"]), width):
+            raise ValueError(f"coefficients {coef.shape}, expected {(len(d['classes']), width)}")
+        return TopicModel(list(d["classes"]), dict(d["settings"]), blocks[0], blocks[1], coef,
+                          np.array(d["intercept"], dtype=float), float(d["temperature"]), str(d["fingerprint"]),
+                          int(d["trained_on"]))
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+        raise SourceError(path, f"not a readable topic model ({exc}){hint}") from None

@@ -1,6 +1,8 @@
 """Researcher overrides of the automatic topic coding (data/taxonomy/overrides.csv), applied last.
 
-Columns: unit_id, topic, is_primary (true/false), reason, coder. A row with is_primary true
+Columns: unit_id, topic, is_primary (true/false), reason, coder, in any order; other columns (the
+text and candidates of a `topics --review` file) are ignored, and so is a row whose topic,
+is_primary, reason and coder are all empty (a unit the reviewer left undecided). A row with is_primary true
 makes its topic the unit's primary (the automatic primary stays on as a secondary); false adds
 a secondary. Every row is checked before any is applied: an unknown unit or code, a missing
 reason or two primaries for one unit stops the build with one line naming the file and row.
@@ -42,14 +44,21 @@ def load(path: Path, codebook: Codebook, coded_units: set[str]) -> list[Override
         raise SourceError(path, f"cannot read overrides ({exc})") from None
     if not rows:
         return []
-    if [c.strip() for c in rows[0]] != HEADER:
-        raise SourceError(path, f"header must be {','.join(HEADER)}", 1)
+    header = [c.strip() for c in rows[0]]
+    if not set(HEADER) <= set(header) or len(set(header)) != len(header):
+        raise SourceError(path, f"header must hold {','.join(HEADER)} (other columns are ignored)", 1)
+    where = [header.index(c) for c in HEADER]
     out, primaries, seen = [], {}, set()
     documents = {u.split(":", 1)[0] for u in coded_units}
     for line, row in enumerate(rows[1:], start=2):
         if not any(c.strip() for c in row):
             continue
-        if row and row[0].strip().split(":", 1)[0] not in documents:
+        if len(row) != len(header):
+            raise SourceError(path, f"expected {len(header)} fields, found {len(row)}", line)
+        row = [row[i] for i in where]
+        if not any(c.strip() for c in row[1:]):
+            continue        # a review row left undecided
+        if row[0].strip().split(":", 1)[0] not in documents:
             continue        # a document this build does not hold (a manifest of other documents): not a typo
         o = _parse(path, line, row, codebook, coded_units)
         if (o.unit_id, o.topic) in seen:
@@ -64,8 +73,6 @@ def load(path: Path, codebook: Codebook, coded_units: set[str]) -> list[Override
 
 
 def _parse(path: Path, line: int, row: list[str], codebook: Codebook, coded_units: set[str]) -> Override:
-    if len(row) != len(HEADER):
-        raise SourceError(path, f"expected {len(HEADER)} fields, found {len(row)}", line)
     unit_id, topic, is_primary, reason, coder = (c.strip() for c in row)
     if unit_id not in coded_units:
         raise SourceError(path, f"unknown unit_id '{unit_id}' (not a coded task in the build)", line)

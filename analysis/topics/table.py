@@ -1,4 +1,4 @@
-"""The task_topics table: automatic coding (topic_coder, topic_model) then researcher overrides."""
+"""The task_topics table: automatic coding (coder and model) then researcher overrides."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from analysis.topics import overrides as topic_overrides
 from analysis.topics.codebook import OVERRIDES_FILE, load_codebook
 from analysis.topics.coder import COLUMNS, TopicCoder, UnitScore, code_units, coded_units
 
-TOPIC_COLUMNS = COLUMNS + ["topic_zh", "topic_en"]
+TOPIC_COLUMNS = COLUMNS + ["topic_zh", "topic_en", "cap_major", "cap_subtopic"]
 
 
 def code(tables: dict[str, pd.DataFrame], overrides: Path | None = OVERRIDES_FILE,
@@ -21,9 +21,13 @@ def code(tables: dict[str, pd.DataFrame], overrides: Path | None = OVERRIDES_FIL
     if overrides is not None:
         rows = topic_overrides.load(overrides, codebook, set(coded_units(units, targets)["unit_id"]))
         topics = topic_overrides.apply(topics, rows)
+        # a topic an override adds carries the model's probability for it, like every other row
+        topics["probability"] = [round(scores[u].probabilities.get(t, 0.0), 3)
+                                 for u, t in zip(topics["unit_id"], topics["topic"])]
     names = {t.code: t for t in codebook.topics}
-    topics["topic_zh"] = topics["topic"].map(lambda c: names[c].name_zh if c in names else "")
-    topics["topic_en"] = topics["topic"].map(lambda c: names[c].name_en if c in names else "")
+    for column, attr in (("topic_zh", "name_zh"), ("topic_en", "name_en"), ("cap_major", "cap_major"),
+                         ("cap_subtopic", "cap_subtopic")):
+        topics[column] = topics["topic"].map(lambda c: getattr(names[c], attr))
     return topics[TOPIC_COLUMNS].reset_index(drop=True), scores
 
 

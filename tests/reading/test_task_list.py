@@ -124,7 +124,8 @@ def test_the_build_report_lists_unresolved_names_once_with_a_line_to_paste(tmp_p
     import pandas as pd
 
     t["task_topics"] = pd.DataFrame({"unit_id": pd.Series(dtype=str), "is_primary": pd.Series(dtype=bool),
-                                     "method": pd.Series(dtype=str), "topic": pd.Series(dtype=str)})
+                                     "method": pd.Series(dtype=str), "topic": pd.Series(dtype=str),
+                                     "confidence": pd.Series(dtype=str)})
     report = build_report([r], t)
     assert report.count("市公安局") == 1
     assert "- {zh: 市公安局, en: \"\", function: unclassified, level: prefecture}" in report

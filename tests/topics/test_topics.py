@@ -51,10 +51,15 @@ def test_every_agency_function_has_both_labels(t):
 
 def test_codebook_errors_name_file_and_line(tmp_path):
     bad = tmp_path / "topics.yml"
+    cap = "    cap: {major: 3, subtopic: 399, reason: no subtopic fits}\n"
     bad.write_text("topics:\n  - code: a\n    name_zh: 甲\n    name_en: A\n    short_zh: 甲\n    short_en: A\n"
-                   "    scope: s\n    lexicon: {3: [x]}\n  - code: a\n    name_zh: 乙\n    name_en: B\n"
-                   "    short_zh: 乙\n    short_en: B\n    scope: s\n", encoding="utf-8")
+                   "    scope: s\n" + cap + "    lexicon: {3: [x]}\n  - code: a\n    name_zh: 乙\n    name_en: B\n"
+                   "    short_zh: 乙\n    short_en: B\n    scope: s\n" + cap, encoding="utf-8")
     with pytest.raises(SourceError, match=r"topics.yml:2: duplicate topic code 'a'"):
+        load_codebook(bad)
+    # a CAP subtopic outside its major topic is named
+    bad.write_text(bad.read_text(encoding="utf-8").replace("subtopic: 399", "subtopic: 1308", 1), encoding="utf-8")
+    with pytest.raises(SourceError, match=r"topics.yml:2: topic 'a' needs cap: \{major, subtopic, reason\}"):
         load_codebook(bad)
 
 
@@ -70,8 +75,11 @@ def test_every_task_and_target_goal_has_exactly_one_primary(t, tt):
     assert set(primaries.unit_id) - tasks == {"shaoxing:goal(二)", "shaoxing:goal(三)", "shaoxing:goal(四)",
                                              "shaoxing:goal(五)", "shaoxing:area(五)"}
     assert primaries.topic.isin(load_codebook().codes).all()
-    assert (primaries.method == "lexicon").sum() == len(primaries) - 1
+    assert set(primaries.method) <= {"lexicon", "heading", "model", "override"}
+    assert (primaries.method == "lexicon").sum() >= 250   # the model mostly agrees with the lexicon's evidence
     assert primaries.set_index("unit_id").loc["yancheng:77", "method"] == "override"  # data/taxonomy/overrides.csv
+    assert set(primaries.confidence) <= {"high", "low"} and primaries.probability.between(0, 1).all()
+    assert (primaries.top1_p >= primaries.top2_p).all() and (primaries.top2_p >= primaries.top3_p).all()
     assert (tt.evidence.str.len() > 0).all()
     assert not tt.duplicated(["unit_id", "topic"]).any()
 
@@ -138,14 +146,48 @@ def test_terms_match_on_token_boundaries_only(coder):
     assert coder.matches("推进“互联网+医保支付”相关工作")["互联网+"] == 1
 
 
-def test_unit_without_any_term_goes_to_the_classifier(t, coder):
+def test_unit_without_any_term_goes_to_the_model_and_is_flagged_low(t, coder):
     units = t["units"].copy()
     extra = units[units.unit_id == "wuhu:18"].copy()
     extra["unit_id"], extra["text_clean"], extra["parent_id"] = "wuhu:99", "99. 做好相关工作。", None
     coded, _ = topics.code({**t, "units": pd.concat([units, extra])}, overrides=None, coder=coder)
     row = coded[coded.unit_id == "wuhu:99"].iloc[0]
     assert row.method == "model" and row.topic in load_codebook().codes and row.is_primary
-    assert "classifier p=" in row.evidence
+    assert row.evidence.startswith("no lexicon term") and row.confidence == "low"
+    assert row.top1 == row.topic and row.top1_p == row.probability < 0.5
+
+
+def test_top_three_probabilities_confidence_and_cap_codes(tt):
+    # yancheng 12: 推进以DRG付费为主的多元复合医保支付方式改革: DRG payment, no doubt about it
+    row = tt[(tt.unit_id == "yancheng:12") & tt.is_primary].iloc[0]
+    assert row.topic == row.top1 == "payment_reform" and row.confidence == "high" and row.probability > 0.8
+    assert (row.cap_major, row.cap_subtopic) == (3, 323)
+    assert row.top2 and row.top3 and row.top1_p + row.top2_p + row.top3_p <= 1.001
+    # party building sits outside Health in the CAP master codebook
+    cb = load_codebook()
+    assert (cb["party_building"].cap_major, cb["party_building"].cap_subtopic) == (20, 2099)
+    assert all(t.cap_subtopic // 100 == t.cap_major and t.cap_reason for t in cb.topics)
+    table = cb.table()
+    assert {"cap_major", "cap_subtopic", "cap_reason"} <= set(table.columns)
+
+
+@pytest.mark.parametrize("text, topic", [
+    # national health-reform vocabulary the five shipped documents barely use (sentences written for the test)
+    ("开展安宁疗护试点，为疾病终末期患者提供舒缓疗护服务。", "elderly_care"),
+    ("加快推进乡村医疗卫生体系健康发展，加强村医队伍建设。", "primary_care"),
+    ("优化医疗卫生服务体系，科学制定区域卫生规划和医疗机构设置规划。", "capacity_building"),
+    ("巩固完善新型农村合作医疗制度，提高政策范围内住院费用报销比例。", "insurance_coverage"),
+    ("坚持计划生育基本国策，做好全面两孩政策实施的配套服务。", "maternal_child"),
+    ("加强公立医院党建工作，落实党风廉政建设责任。", "party_building"),
+])
+def test_national_vocabulary_is_coded_by_the_codebooks_scope(coder, text, topic):
+    from analysis.topics.model import load_model
+
+    model = load_model()
+    us = coder.score("x", {"lead": "", "body": text, "heading": "", "outer": ""})
+    p = model.proba(model.features([us.own_text], coder.segmenter.tokens, [us.lexicon_vector(coder.codebook.codes)]))[0]
+    assert model.classes[p.argmax()] == topic
+    assert coder.assign(us)[0]["topic"] == topic
 
 
 # --- agreement with hand coding (the issue's bar: kappa >= 0.80 on the reference) ----------
@@ -156,7 +198,18 @@ def test_agreement_with_hand_coding(t, coder):
     second = compare("second", load_coding(SECOND_READING), auto)
     assert ref.n == 100 and second.n == 284
     assert ref.kappa >= 0.90 and ref.accuracy >= 0.92
-    assert second.accuracy >= 0.90 and second.forgiving >= 0.97
+    assert second.accuracy >= 0.90 and second.forgiving >= 0.97   # the issue's bar for the shipped: 0.95
+
+
+def test_leave_one_document_out_meets_the_bar():
+    """Issue 16's bar on the stored out-of-document probabilities (the staleness test keeps them current)."""
+    from analysis.topics.agreement import lodo_primary
+    from analysis.topics.model import load_lodo, load_model
+
+    auto, prob = lodo_primary(load_lodo(), load_model().settings["topics"])
+    second = compare("second", load_coding(SECOND_READING), auto)
+    assert second.n == 284 and second.forgiving >= 0.85 and second.kappa >= 0.75
+    assert prob.between(0, 1).all()
 
 
 def test_reference_sample_is_well_formed():
@@ -176,19 +229,30 @@ def _write(tmp_path, body: str):
 
 
 def test_override_replaces_primary_and_keeps_the_old_one_as_secondary(tmp_path, t):
-    # yancheng 77 (加大对公共卫生、中医、精神卫生…等方面的倾斜力度) is a funding task whose list of
-    # beneficiaries outweighs 倾斜力度 in the lexicon: the kind of call an override is for
-    path = _write(tmp_path, "yancheng:77,government_financing,true,a funding tilt toward the fields it lists,tester\n"
+    # wuhu 16 (加大普惠性托位供给) is childcare; a coder who reads it as care for families of the elderly
+    # decides so in an override (a test of the mechanism, not a better reading)
+    path = _write(tmp_path, "wuhu:16,elderly_care,true,a test decision,tester\n"
                             "tibet:1,workforce,false,staffing of CDCs,tester\n")
     auto, _ = topics.code(t, overrides=None)
-    assert codes_of(auto, "yancheng:77")[0] == "public_health"
+    assert codes_of(auto, "wuhu:16")[0] == "maternal_child"
     coded, _ = topics.code(t, overrides=path)
-    primary, secondary = codes_of(coded, "yancheng:77")
-    assert primary == "government_financing" and "public_health" in secondary
-    row = coded[(coded.unit_id == "yancheng:77") & coded.is_primary].iloc[0]
+    primary, secondary = codes_of(coded, "wuhu:16")
+    assert primary == "elderly_care" and "maternal_child" in secondary
+    row = coded[(coded.unit_id == "wuhu:16") & coded.is_primary].iloc[0]
     assert row.method == "override" and row["rank"] == 1 and "tester" in row.evidence
+    assert row.probability < 0.5 and row.top1 == "maternal_child"   # the model's view stays visible
     assert codes_of(coded, "tibet:1") == ("public_health", {"workforce"})
     assert coded.groupby("unit_id").is_primary.sum().eq(1).all()
+
+
+def test_the_shipped_override_is_learned_by_the_model(t):
+    # yancheng 77 (加大对公共卫生、中医、精神卫生…等方面的倾斜力度) is a funding task whose list of
+    # beneficiaries outweighs 倾斜力度 in the lexicon; its override is a training label, so the model
+    # codes it government_financing even without the override, against the lexicon's public_health
+    auto, _ = topics.code(t, overrides=None)
+    row = auto[(auto.unit_id == "yancheng:77") & auto.is_primary].iloc[0]
+    assert row.topic == "government_financing" and row.method == "model"
+    assert "public_health" in set(auto.loc[auto.unit_id == "yancheng:77", "topic"])
 
 
 @pytest.mark.parametrize("body, message", [
@@ -232,7 +296,9 @@ def test_explain_unknown_unit_is_one_line():
 def test_agreement_command_prints_kappa_and_per_topic_f1():
     p = _cli("topics", "--agreement")
     assert p.returncode == 0, p.stderr
-    assert "Cohen's kappa" in p.stdout and "per topic" in p.stdout and "fallback classifier" in p.stdout
+    assert p.stdout.startswith("LEAVE-ONE-DOCUMENT-OUT")
+    assert p.stdout.index("LEAVE-ONE-DOCUMENT-OUT") < p.stdout.index("IN-SAMPLE")
+    assert "Cohen's kappa" in p.stdout and "per topic" in p.stdout and "not refitted per fold" in p.stdout
 
 
 def test_build_with_bad_overrides_stops_with_one_line(tmp_path):
@@ -244,16 +310,41 @@ def test_build_with_bad_overrides_stops_with_one_line(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
-def test_the_classifiers_training_set_is_the_shipped_lexicon_codes(t):
-    """data/taxonomy/fallback_training.csv is what `topics --write-training` writes today (not stale)."""
-    from analysis.topics import table
-    from analysis.topics.coder import TopicCoder, lexicon_training
-    from analysis.topics.model import load_training
+def test_the_stored_model_is_trained_on_todays_codings_and_lexicon(t, coder):
+    """data/taxonomy/topic_model.json is what `topics --train` would fit today (not stale)."""
+    from analysis.topics import training
+    from analysis.topics.model import load_lodo, load_model
 
-    coded, scores = table.code({k: v for k, v in t.items()}, overrides=None, coder=TopicCoder())
-    ids, labels, texts = lexicon_training(coded, scores)
-    assert load_training() == (texts, labels)
-    assert len(ids) == 284
+    exs = training.examples(t, coder)
+    model = load_model()
+    assert len(exs) == model.trained_on == 284
+    assert training.fingerprint(exs, training.load_settings(), coder.codebook.codes) == model.fingerprint
+    assert set(load_lodo()) == {e.unit_id for e in exs}
+    # the override of yancheng 77 is a training label
+    assert {e.unit_id: e.label for e in exs}["yancheng:77"] == "government_financing"
+
+
+def test_numpy_inference_reproduces_scikit_learns_tfidf(coder):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from analysis.topics.model import Block, char_ngrams
+
+    texts = ["推进DRG付费改革", "加强基层医疗卫生机构建设", "推进ＤＲＧ付费", "完善 医保 支付"]
+    v = TfidfVectorizer(analyzer=char_ngrams, sublinear_tf=True).fit(texts[:2])
+    block = Block(dict(v.vocabulary_), v.idf_)
+    assert abs(block.transform([char_ngrams(x) for x in texts]) - v.transform(texts).toarray()).max() < 1e-12
+    assert char_ngrams("ＤＲＧ 付")[:3] == ["D", "R", "G"]  # NFKC-folded before counting
+
+
+def test_a_missing_or_broken_model_file_is_one_line(tmp_path):
+    from analysis.topics.model import load_model
+
+    with pytest.raises(SourceError, match=r"topic_model.json: the topic model is missing; write it with"):
+        load_model(tmp_path / "topic_model.json")
+    bad = tmp_path / "broken.json"
+    bad.write_text('{"format": 1, "classes": ["a"]}', encoding="utf-8")
+    with pytest.raises(SourceError, match=r"broken.json: not a readable topic model"):
+        load_model(bad)
 
 
 def test_a_documents_codes_do_not_depend_on_the_other_documents_built_with_it(tmp_path):
@@ -268,8 +359,8 @@ def test_a_documents_codes_do_not_depend_on_the_other_documents_built_with_it(tm
     alone, together = tmp_path / "alone", tmp_path / "together"
     alone.mkdir()
     shutil.copytree(RAW_DIR, together)
-    # a task no lexicon term codes goes to the classifier: alone, the old build had too few coded
-    # units to train it (NOT CODED); beside the five it was coded. The fixed training set ends that.
+    # a task no lexicon term codes goes to the model: alone, an old build had too few coded units to
+    # train its classifier (NOT CODED); beside the five it was coded. The stored model ends that.
     text = (forms / entry["file"]).read_text(encoding="utf-8").replace(
         "三、保障措施", "三、其他工作\n4.做好有关工作。（县卫健局负责）\n四、保障措施")
     for folder in (alone, together):
@@ -280,7 +371,7 @@ def test_a_documents_codes_do_not_depend_on_the_other_documents_built_with_it(tm
     codes = []
     for folder in (alone, together):
         tt = build.build_tables(folder / "documents.yml", folder, overrides=None)["task_topics"]
-        mine = tt[tt.doc_id == "jia-2019"][["unit_id", "topic", "is_primary", "rank", "method"]]
+        mine = tt[tt.doc_id == "jia-2019"].drop(columns=["region", "doc_id"])
         codes.append(mine.reset_index(drop=True))
     assert len(codes[0]) >= 4 and codes[0].equals(codes[1])
     assert codes[0].set_index("unit_id").loc["jia:4", "method"] == "model"
