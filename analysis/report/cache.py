@@ -27,6 +27,7 @@ from importlib import metadata
 from pathlib import Path
 
 from analysis import DATA_DIR, PROJECT_ROOT
+from analysis.tables.staging import alive
 
 ENTRY = "entry.json"
 EXECUTED = "executed.ipynb"
@@ -136,18 +137,8 @@ class Cache:
             return
         for entry in self.folder.iterdir():
             m = _UNFINISHED.match(entry.name)
-            if m and not _alive(int(m["pid"])):
+            if m and not alive(int(m["pid"])):
                 shutil.rmtree(entry, ignore_errors=True)
 
 
 _UNFINISHED = re.compile(r"^\.(new|old)-.+-(?P<pid>\d+)(-[a-z0-9_]+)?$")
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

@@ -24,7 +24,8 @@ PREFIX = ".analysis-staging-"
 _NAME = re.compile(rf"^{re.escape(PREFIX)}(?P<target>.+)-(?P<pid>\d+)-[^-]+$")
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
+    """True while process `pid` runs (a folder it is writing is not stale)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -41,7 +42,7 @@ def remove_stale(parent: Path, target_name: str) -> None:
     for entry in parent.iterdir():
         m = _NAME.match(entry.name)
         if m and m["target"] == target_name and entry.is_dir() and not entry.is_symlink() \
-                and not _alive(int(m["pid"])):
+                and not alive(int(m["pid"])):
             shutil.rmtree(entry, ignore_errors=True)
 
 
