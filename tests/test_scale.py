@@ -30,7 +30,7 @@ def test_build_with_two_processes_writes_the_same_bytes_as_with_one(tmp_path):
     one, two = _cli_build(MANIFEST, tmp_path / "one", "--jobs", "1"), _cli_build(MANIFEST, tmp_path / "two", "--jobs", "2")
     assert one.returncode == 0 and two.returncode == 0, one.stderr + two.stderr
     names = sorted(p.name for p in (tmp_path / "one").glob("*.csv"))
-    assert len(names) == 11
+    assert len(names) == 14
     for name in names:
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
     assert one.stdout.replace(str(tmp_path / "one"), "") == two.stdout.replace(str(tmp_path / "two"), "")
@@ -56,7 +56,7 @@ def test_timings_name_every_stage(tmp_path):
     proc = _cli_build(MANIFEST, tmp_path / "out", "--timings")
     stages = [line.split()[1] for line in proc.stderr.splitlines() if line.startswith("timing: ")]
     assert stages == ["read", "normalize", "extract", "documents", "tables", "task_topics", "shared_passages",
-                      "task_similarity", "write", "report"]
+                      "task_similarity", "template_alignment", "write", "report"]
 
 
 def test_default_jobs_is_one_for_a_few_documents_and_a_core_each_beyond():

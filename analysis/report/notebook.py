@@ -46,8 +46,12 @@ LINE = 12  # pixels per caption line
 
 
 def ensure_tables(tables_dir: Path) -> None:
-    """Build the processed tables when they are not there yet (a fresh checkout)."""
-    if all((tables_dir / f"{name}.parquet").exists() for name in ("task_topics", "shared_passages", "task_similarity")):
+    """Build the processed tables when they are not all there: a fresh checkout, or a folder an
+    older version built, before a table the notebooks read was added (every table data/schema/tables.yml
+    describes)."""
+    from analysis.tables import schema
+
+    if all((tables_dir / f"{name}.parquet").exists() for name in schema.load().tables):
         return
     from analysis import build
 
