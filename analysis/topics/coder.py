@@ -324,7 +324,7 @@ def code_units(units: pd.DataFrame, targets: pd.DataFrame, agencies: pd.DataFram
     ids = list(scores)
     if ids:
         lexicon = np.array([scores[u].lexicon_vector(codes) for u in ids])
-        probs = model.proba(model.features([scores[u].own_text for u in ids], coder.segmenter.tokens, lexicon))
+        probs = model.probabilities([scores[u].own_text for u in ids], coder.segmenter.tokens, lexicon)
     rows = []
     high = load_confidence()
     for i, uid in enumerate(ids):

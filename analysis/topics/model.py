@@ -91,6 +91,18 @@ class TopicModel:
         weights = np.r_[np.ones(n), np.full(n, self.settings["heading_weight"])] * self.settings["lexicon_weight"]
         return lexicon * weights
 
+    def probabilities(self, texts: Sequence[str], tokenize: Callable[[str], list[str]], lexicon: np.ndarray,
+                      batch: int = 512) -> np.ndarray:
+        """proba(features(...)) a batch of units at a time: the feature rows are dense (one column per
+        term of the vocabulary), so all units at once would take memory quadratic-looking in a corpus
+        (84,600 units x the vocabulary at 1,000 documents); each row depends on its unit alone."""
+        if not len(texts):
+            return np.zeros((0, len(self.classes)))
+        lexicon = np.asarray(lexicon, dtype=float).reshape(len(texts), -1)
+        parts = [self.proba(self.features(texts[i:i + batch], tokenize, lexicon[i:i + batch]))
+                 for i in range(0, len(texts), batch)]
+        return np.vstack(parts)
+
     def proba(self, features: np.ndarray) -> np.ndarray:
         """Calibrated probabilities, one row per unit, columns in `classes` order."""
         return softmax((features @ self.coef.T + self.intercept) / self.temperature)
