@@ -33,7 +33,8 @@ from analysis.errors import SourceError
 from analysis.topics.codebook import TAXONOMY_DIR
 
 MODEL_FILE = TAXONOMY_DIR / "topic_model.json"
-FORMAT = 1
+FORMAT = 2       # 2: coefficients stored as integers in millionths (the file stays under a few MB)
+COEF_SCALE = 1_000_000
 _SPACE = re.compile(r"\s+")
 
 
@@ -125,7 +126,8 @@ def to_json(model: TopicModel, lodo: dict[str, list[float]]) -> str:
             "settings": model.settings, "temperature": round(model.temperature, 6), "classes": model.classes,
             "chars": block(model.chars), "tokens": block(model.tokens),
             "intercept": [round(float(x), 6) for x in model.intercept],
-            "coef": [[round(float(x), 6) for x in row] for row in model.coef], "lodo": lodo}
+            "coef_scale": COEF_SCALE, "coef": [[round(float(x) * COEF_SCALE) for x in row] for row in model.coef],
+            "lodo": lodo}
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
@@ -146,7 +148,8 @@ def load_model(path: Path = MODEL_FILE) -> TopicModel:
             raise ValueError(f"format {d.get('format')!r}, expected {FORMAT}")
         blocks = [Block({t: i for i, t in enumerate(d[k]["terms"])}, np.array(d[k]["idf"], dtype=float))
                   for k in ("chars", "tokens")]
-        coef = np.array(d["coef"], dtype=float)
+        # int / 1e6 is the double nearest the 6-decimal value, exactly as parsing "-0.009174" gives
+        coef = np.array(d["coef"], dtype=float) / d["coef_scale"]
         # the lexicon block has two columns per codebook topic (settings["topics"], codebook order)
         width = len(blocks[0].idf) + len(blocks[1].idf) + 2 * len(d["settings"]["topics"])
         if coef.shape != (len(d["classes"]), width):
