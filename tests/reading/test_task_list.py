@@ -17,16 +17,22 @@ from analysis.errors import SourceError
 FORMS = PROJECT_ROOT / "tests" / "fixtures" / "forms"
 
 
-def _build(tmp_path, file, region, year, level, strict=False, **extra):
+def _build(tmp_path, file, region, year, level, strict=False, source=FORMS, **extra):
     raw = tmp_path / "raw"
     raw.mkdir(parents=True, exist_ok=True)
-    shutil.copy(FORMS / file, raw / file)
+    shutil.copy(source / file, raw / file)
     entry = {"file": file, "region": region, "year": year, "level": level, **extra}
     (raw / "documents.yml").write_text(yaml.safe_dump({"documents": [entry]}, allow_unicode=True), encoding="utf-8")
     results = build.build_all(raw / "documents.yml", raw, strict=strict)
     from analysis.tables.assembly import assemble
 
     return results[0], assemble(results, overrides=None, code_topics=False)
+
+
+def _build_text(tmp_path, text, region, year, level):
+    """The tables of a short document written inline, built from metadata only."""
+    (tmp_path / "x.txt").write_text(text, encoding="utf-8")
+    return _build(tmp_path, "x.txt", region, year, level, source=tmp_path)[1]
 
 
 def _roles(t, unit_id):
@@ -227,14 +233,7 @@ def test_sub_items_with_their_own_statements_are_the_tasks(tmp_path):
 
 def test_by_duty_alone_is_joint(tmp_path):
     text = "某县2020年医改重点任务\n1.推进医共体建设。（县卫健局、县医保局按职责分工负责）\n2.推进药品集采。（县医保局牵头，县卫健局配合）\n"
-    raw = tmp_path / "raw"
-    raw.mkdir()
-    (raw / "x.txt").write_text(text, encoding="utf-8")
-    (raw / "documents.yml").write_text(yaml.safe_dump({"documents": [
-        {"file": "x.txt", "region": "xian", "year": 2020, "level": "county"}]}), encoding="utf-8")
-    from analysis.tables.assembly import assemble
-
-    t = assemble(build.build_all(raw / "documents.yml", raw), overrides=None, code_topics=False)
+    t = _build_text(tmp_path, text, "xian", 2020, "county")
     assert _roles(t, "xian:1") == {("县卫健局", "joint"), ("县医保局", "joint")}
     assert _roles(t, "xian:2") == {("县医保局", "lead"), ("县卫健局", "support")}
 
@@ -245,14 +244,7 @@ def test_a_section_statement_for_every_task_below_is_inherited(tmp_path):
     text = ("某县2021年医改工作要点\n一、重点任务\n（一）做实医共体\n本部分各项任务均由县卫健局牵头，县医保局、县财政局配合。\n"
             "1.完善医共体章程。\n2.统一药品采购目录。\n（二）推进支付改革\n牵头单位：县医保局；配合单位：县卫健局\n"
             "1.实行按人头总额付费。\n2.病种数量不少于80个。\n（三）加强监管\n1.开展基金专项治理。由县医保局负责，县公安局配合。\n")
-    raw = tmp_path / "raw"
-    raw.mkdir()
-    (raw / "x.txt").write_text(text, encoding="utf-8")
-    (raw / "documents.yml").write_text(yaml.safe_dump({"documents": [
-        {"file": "x.txt", "region": "xian", "year": 2021, "level": "county"}]}), encoding="utf-8")
-    from analysis.tables.assembly import assemble
-
-    t = assemble(build.build_all(raw / "documents.yml", raw), overrides=None, code_topics=False)
+    t = _build_text(tmp_path, text, "xian", 2021, "county")
     tasks = t["units"][t["units"].kind == "task"].unit_id.tolist()
     assert tasks == ["xian:(一)1", "xian:(一)2", "xian:(二)", "xian:(三)1"], tasks
     ta = t["task_agencies"]
@@ -268,14 +260,7 @@ def test_a_line_covering_the_tasks_before_it(tmp_path):
     """（以上两项由X牵头，Y配合）on its own line assigns both items above it (inherited, from that line)."""
     text = ("国家2023年医改重点任务\n一、发展基层服务\n（一）加强基层建设。\n1.推进社区医院建设。\n2.推进村卫生室标准化。\n"
             "（以上两项由国家卫生健康委牵头，财政部配合）\n（二）加强人才培养。（教育部负责）\n")
-    raw = tmp_path / "raw"
-    raw.mkdir()
-    (raw / "x.txt").write_text(text, encoding="utf-8")
-    (raw / "documents.yml").write_text(yaml.safe_dump({"documents": [
-        {"file": "x.txt", "region": "china", "year": 2023, "level": "national"}]}), encoding="utf-8")
-    from analysis.tables.assembly import assemble
-
-    t = assemble(build.build_all(raw / "documents.yml", raw), overrides=None, code_topics=False)
+    t = _build_text(tmp_path, text, "china", 2023, "national")
     units = t["units"]
     assert units[units.kind == "task"].unit_id.tolist() == ["china:1", "china:2", "china:(二)"]
     for uid in ("china:1", "china:2"):
