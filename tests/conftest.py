@@ -1,6 +1,16 @@
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
+import tempfile
+
 import pytest
+
+# The tests never read or write the user's token cache (~/.cache/health-reform-analysis): every run
+# starts cold, as on a new machine, and the builds and kernels the tests start inherit this folder.
+os.environ["ANALYSIS_CACHE"] = tempfile.mkdtemp(prefix="analysis-test-cache-")
+atexit.register(shutil.rmtree, os.environ["ANALYSIS_CACHE"], ignore_errors=True)
 
 from analysis import MANIFEST, RAW_DIR, build
 from analysis.tables import assembly as tables
