@@ -56,9 +56,11 @@ def assemble(results: list[DocResult], overrides: Path | None = OVERRIDES_FILE,
                                                        coder.segmenter.tokens, config.per_region)
         coder.segmenter.cache.save()
         clock.lap("task_similarity")
-        index, X = task_similarity.task_vectors(out["units"], own, coder.segmenter.tokens)
+        marked = [r.meta.doc_id for r in results if r.meta.template]
+        # the TF-IDF rows are fitted again only when a template needs them (most corpora mark none)
+        index, X = task_similarity.task_vectors(out["units"], own, coder.segmenter.tokens) if marked else ({}, None)
         out["template_alignment"] = templates.table(
-            out["units"], [r.meta.doc_id for r in results if r.meta.template], {r.meta.doc_id: r.text for r in results},
+            out["units"], marked, {r.meta.doc_id: r.text for r in results},
             lambda ids: X[[index[u] for u in ids]], config.template_score)
         clock.lap("template_alignment")
     return out
