@@ -20,19 +20,40 @@ COLUMNS = ["reuse_id", "doc_a", "region_a", "a_start", "a_end", "doc_b", "region
            "text_a", "text_b"]
 
 
-def new_rows(loose: pd.DataFrame, strict: pd.DataFrame) -> pd.DataFrame:
+def new_rows(loose: pd.DataFrame, strict: pd.DataFrame, chunk: int = 200_000) -> pd.DataFrame:
     """The loose pass's rows with an edit (identical ones are shared passages or formulations) that
     no strict passage of the same pair overlaps on both sides."""
     loose = loose[loose["similarity"] < 1].reset_index(drop=True)
     if loose.empty or strict.empty:
         return loose
-    keep = []
-    by_pair = {k: g for k, g in strict.groupby(["a", "b"])}
-    for r in loose.itertuples(index=False):
-        g = by_pair.get((r.a, r.b))
-        keep.append(g is None or not ((g["a_start"] < r.a_end) & (g["a_end"] > r.a_start)
-                                      & (g["b_start"] < r.b_end) & (g["b_end"] > r.b_start)).any())
-    return loose[keep].reset_index(drop=True)
+    # every loose row is compared with the strict rows of its pair only: strict sorted by pair, each
+    # loose row's block found by binary search and expanded (in chunks of about `chunk` comparisons)
+    n_docs = int(max(loose["a"].max(), loose["b"].max(), strict["a"].max(), strict["b"].max())) + 1
+    strict = strict.assign(_pair=strict["a"].to_numpy(np.int64) * n_docs + strict["b"].to_numpy(np.int64))
+    strict = strict.sort_values("_pair", kind="stable")
+    pair = strict["_pair"].to_numpy()
+    sa, se = strict["a_start"].to_numpy(), strict["a_end"].to_numpy()
+    sb, sf = strict["b_start"].to_numpy(), strict["b_end"].to_numpy()
+    key = loose["a"].to_numpy(np.int64) * n_docs + loose["b"].to_numpy(np.int64)
+    lo, hi = np.searchsorted(pair, key, side="left"), np.searchsorted(pair, key, side="right")
+    la, le = loose["a_start"].to_numpy(), loose["a_end"].to_numpy()
+    lb, lf = loose["b_start"].to_numpy(), loose["b_end"].to_numpy()
+    covered = np.zeros(len(loose), dtype=bool)
+    sizes = hi - lo
+    ends = np.cumsum(sizes)
+    first = 0
+    while first < len(loose):
+        last = max(int(np.searchsorted(ends, (ends[first - 1] if first else 0) + chunk, side="right")), first + 1)
+        rows = np.repeat(np.arange(first, last), sizes[first:last])
+        if len(rows):
+            # strict row of each comparison: the row's block start plus its place in the block
+            starts = np.repeat(lo[first:last], sizes[first:last])
+            within = np.arange(len(rows)) - np.repeat(np.cumsum(sizes[first:last]) - sizes[first:last], sizes[first:last])
+            s = starts + within
+            hit = (sa[s] < le[rows]) & (se[s] > la[rows]) & (sb[s] < lf[rows]) & (sf[s] > lb[rows])
+            covered[rows[hit]] = True
+        first = last
+    return loose[~covered].reset_index(drop=True)
 
 
 def edits(a: str, b: str) -> list[str]:
@@ -59,24 +80,35 @@ def _merged(ops):
 
 
 def table(loose: pd.DataFrame, readings, docs, places, config) -> pd.DataFrame:
-    rows = []
-    for n, p in enumerate(loose.itertuples(index=False), 1):
-        pa, pb = places[p.a], places[p.b]
-        ua, ub = pa.units(p.a_start, p.a_end), pb.units(p.b_start, p.b_end)
-        share_bp = max(pa.share(pa.boilerplate, p.a_start, p.a_end), pb.share(pb.boilerplate, p.b_start, p.b_end))
-        share_ag = max(pa.share(pa.agencies, p.a_start, p.a_end), pb.share(pb.agencies, p.b_start, p.b_end))
-        category = ("boilerplate" if share_bp >= config.boilerplate_share
-                    else "agencies" if share_ag >= 0.5 else "substantive")
-        ta, tb = _reading(readings[p.a], p.a_start, p.a_end), _reading(readings[p.b], p.b_start, p.b_end)
-        e = edits(ta, tb)
-        rows.append({
-            "reuse_id": f"e{n}", "doc_a": docs[p.a][0], "region_a": docs[p.a][1], "a_start": p.a_start,
-            "a_end": p.a_end, "doc_b": docs[p.b][0], "region_b": docs[p.b][1], "b_start": p.b_start,
-            "b_end": p.b_end, "length": p.length, "similarity": p.similarity, "longest_exact": p.longest_exact,
-            "n_edits": len(e), "edits": "; ".join(e), "category": category,
-            "unit_a": ua[0], "kind_a": ua[2], "unit_b": ub[0], "kind_b": ub[2],
-            "text_a": docs[p.a][2][p.a_start:p.a_end], "text_b": docs[p.b][2][p.b_start:p.b_end]})
-    return pd.DataFrame(rows, columns=COLUMNS)
+    """edited_reuse from `new_rows`; units and shares by array operations over all rows at once
+    (shared_passages' `_side`), the edits by one alignment per row."""
+    from analysis.wording.shared_passages import _side
+
+    if loose.empty:
+        return pd.DataFrame(columns=COLUMNS)
+    sides = {side: _side(loose[side].to_numpy(), loose[f"{side}_start"].to_numpy(),
+                         loose[f"{side}_end"].to_numpy(), places) for side in ("a", "b")}
+    share_bp = np.maximum(sides["a"]["boilerplate"], sides["b"]["boilerplate"])
+    share_ag = np.maximum(sides["a"]["agencies"], sides["b"]["agencies"])
+    category = np.where(share_bp >= config.boilerplate_share, "boilerplate",
+                        np.where(share_ag >= 0.5, "agencies", "substantive"))
+    spans = {side: list(zip(loose[side].tolist(), loose[f"{side}_start"].tolist(), loose[f"{side}_end"].tolist()))
+             for side in ("a", "b")}
+    found = [edits(_reading(readings[a], s, e), _reading(readings[b], t, u))
+             for (a, s, e), (b, t, u) in zip(spans["a"], spans["b"])]
+    out = {"reuse_id": [f"e{n}" for n in range(1, len(loose) + 1)]}
+    for side in ("a", "b"):
+        out |= {f"doc_{side}": [docs[d][0] for d, _, _ in spans[side]],
+                f"region_{side}": [docs[d][1] for d, _, _ in spans[side]],
+                f"{side}_start": loose[f"{side}_start"].to_numpy(), f"{side}_end": loose[f"{side}_end"].to_numpy()}
+    out |= {"length": loose["length"].to_numpy(), "similarity": loose["similarity"].to_numpy(),
+            "longest_exact": loose["longest_exact"].to_numpy(), "n_edits": [len(e) for e in found],
+            "edits": ["; ".join(e) for e in found], "category": category}
+    for side in ("a", "b"):
+        out |= {f"unit_{side}": sides[side]["unit"], f"kind_{side}": sides[side]["kind"]}
+    for side in ("a", "b"):
+        out[f"text_{side}"] = [docs[d][2][s:e] for d, s, e in spans[side]]
+    return pd.DataFrame(out, columns=COLUMNS)
 
 
 def _reading(r, raw_start: int, raw_end: int) -> str:
