@@ -15,6 +15,8 @@ import yaml
 from analysis.errors import SourceError
 
 MAX_BYTES = 20_000_000     # a data file larger than this is not a data file of this project
+# libyaml's parser when PyYAML was built with it (the wheels are): the same safe loading, ten times faster
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def read_yaml(path: Path):
@@ -37,11 +39,11 @@ def read_yaml(path: Path):
         raise SourceError(path, f"not UTF-8 (byte 0x{data[exc.start]:02x}; saved as GB18030/GBK?): save it as UTF-8",
                           line) from None
     try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        for event in yaml.parse(text, Loader=_LOADER):
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 raise SourceError(path, "YAML anchors and aliases (&name, *name) are not accepted: write the value out",
                                   event.start_mark.line + 1)
-        return text, yaml.safe_load(text)
+        return text, yaml.load(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None

@@ -251,21 +251,51 @@ def _joins_items(ch: str, text: str, i: int) -> bool:
 
 def simplified(text: str) -> str:
     """Traditional characters as simplified, one for one (offsets hold); nothing else changed."""
-    t2s = _traditional()
-    return "".join(t2s.get(ch, ch) for ch in text)
+    return text.translate(_simplified_table())
 
 
 def fold(text: str) -> str:
     """Each character NFKC-folded where that keeps it one character (（ reads as (, ﹪ as %) and
     traditional characters read as simplified (負責 as 负责): one character for one, so offsets hold."""
-    t2s = _traditional()
-    return "".join(t2s.get(f, f) if len(f := unicodedata.normalize("NFKC", ch)) == 1 else t2s.get(ch, ch)
-                   for ch in text)
+    return text.translate(_fold_table())
 
 
 def squeeze(raw: str) -> str:
     """Text as rules compare it: no whitespace (a line may break inside it), width folded."""
-    return fold("".join(ch for ch in raw if ch not in SPACE))
+    return raw.translate(_NO_SPACE).translate(_fold_table())
+
+
+_NO_SPACE = str.maketrans("", "", SPACE)
+
+
+class _CharTable(dict):
+    """A str.translate table filled on first sight of each character: the per-character work is
+    done once per distinct character, not once per character of every text (the rules fold the
+    same short texts thousands of times per document)."""
+
+    def __init__(self, one):
+        super().__init__()
+        self.one = one
+
+    def __missing__(self, code: int) -> str:
+        self[code] = value = self.one(chr(code))
+        return value
+
+
+@lru_cache(maxsize=1)
+def _simplified_table() -> _CharTable:
+    t2s = _traditional()
+    return _CharTable(lambda ch: t2s.get(ch, ch))
+
+
+@lru_cache(maxsize=1)
+def _fold_table() -> _CharTable:
+    t2s = _traditional()
+
+    def one(ch: str) -> str:
+        f = unicodedata.normalize("NFKC", ch)
+        return t2s.get(f, f) if len(f) == 1 else t2s.get(ch, ch)
+    return _CharTable(one)
 
 
 def loose_pattern(text: str) -> re.Pattern:

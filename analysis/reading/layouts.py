@@ -13,6 +13,8 @@ rest. The build report says which reading was chosen and why the others were not
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from analysis.errors import SourceError
 from analysis.reading import normalizers
 from analysis.reading.normalizers.base import Document
@@ -29,10 +31,24 @@ PLAIN = (
 def candidates() -> list[tuple[str, object]]:
     """(family, params) in the order they are tried; task_list last."""
     from analysis import MANIFEST
+
+    try:
+        stat = MANIFEST.stat()
+        key = (stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        key = None
+    return list(_candidates(str(MANIFEST), key))
+
+
+@lru_cache(maxsize=2)
+def _candidates(manifest: str, unchanged) -> tuple[tuple[str, object], ...]:
+    """The candidates while the shipped manifest is unchanged (read once per process, not per document)."""
+    from pathlib import Path
+
     from analysis.reading.manifest import load_manifest
 
     try:
-        shipped = [(m.family, m.params) for m in load_manifest(MANIFEST) if m.family]
+        shipped = [(m.family, m.params) for m in load_manifest(Path(manifest)) if m.family]
     except SourceError:
         shipped = []
     out = []
@@ -40,7 +56,7 @@ def candidates() -> list[tuple[str, object]]:
                            ("task_list", normalizers.make_params("task_list", {}))]:
         if (family, params) not in out:
             out.append((family, params))
-    return out
+    return tuple(out)
 
 
 def label(family: str, params) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 
@@ -74,9 +75,7 @@ def _unopened_titles(text: str) -> list[Repair]:
 
 def load_curated(region: str, text: str, path: Path, source: Path = CURATED) -> list[Repair]:
     """Researcher-listed repairs for one document. Each names the text around the damage."""
-    from analysis.config import read_yaml, section
-
-    entries = section(source, read_yaml(source)[1], "repairs")
+    entries = _curated_entries(source)
     out = []
     for i, e in enumerate(entries, 1):
         if not isinstance(e, dict) or not all(isinstance(e.get(k), str) for k in ("region", "context", "raw")):
@@ -97,6 +96,23 @@ def load_curated(region: str, text: str, path: Path, source: Path = CURATED) -> 
             start, end = chars[first], chars[first + len(sq_damaged) - 1] + 1
             out.append(Repair(start, end, text[start:end], e.get("reading"), e["reason"], e["confidence"]))
     return out
+
+
+def _curated_entries(source: Path) -> list:
+    """The file's repairs, read once per process while the file is unchanged (not once per document)."""
+    try:
+        stat = Path(source).stat()
+        key = (str(source), stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        key = (str(source), None, None)
+    return _curated_cached(*key)
+
+
+@lru_cache(maxsize=4)
+def _curated_cached(source: str, mtime_ns, size) -> list:
+    from analysis.config import read_yaml, section
+
+    return section(Path(source), read_yaml(Path(source))[1], "repairs")
 
 
 def _find_loose(context: str, text: str) -> list[list[int]]:
