@@ -25,8 +25,8 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--overrides", type=Path, default=OVERRIDES_FILE,
                    help="topic overrides applied last (default data/taxonomy/overrides.csv)")
     b.add_argument("--jobs", type=_jobs, default=0, metavar="N",
-                   help="processes reading the documents (default: 1 below 16 documents, else one per core); "
-                        "the outputs are the same for every N")
+                   help="processes reading the documents and finding shared wording (default: 1 below 16 "
+                        "documents, else one per core); the outputs are the same for every N")
     b.add_argument("--timings", action="store_true",
                    help="print the seconds of each stage to stderr ('timing: STAGE SECONDS')")
     tp = sub.add_parser("topics", help="agreement of the topic coding with hand coding, or why a task got its codes")
@@ -105,7 +105,8 @@ def _build(args) -> int:
     outputs.check_target(args.out, protect)  # before the work, so a refusal costs nothing
     timings: dict[str, float] = {}
     results = build.build_all(args.manifest, raw_dir, timings, strict=args.strict, jobs=args.jobs)
-    assembled = tables.assemble(results, overrides=args.overrides, timings=timings)
+    assembled = tables.assemble(results, overrides=args.overrides, timings=timings,
+                                jobs=args.jobs or build.default_jobs(len(results)))
     if args.timings:       # before the write, so a build stopped there still shows what it did
         _print_timings(timings)
         for name, df in assembled.items():

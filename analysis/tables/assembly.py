@@ -26,10 +26,11 @@ TABLES = ("documents", "units", "task_agencies", "agencies", "targets", "deadlin
 
 
 def assemble(results: list[DocResult], overrides: Path | None = OVERRIDES_FILE,
-             code_topics: bool = True, timings: dict | None = None) -> dict[str, pd.DataFrame]:
+             code_topics: bool = True, timings: dict | None = None, jobs: int = 1) -> dict[str, pd.DataFrame]:
     """All processed tables; task_topics is coded with `overrides` applied (None: automatic only).
     Without `code_topics` the tables of topics and shared wording are left out. `timings` gains
-    the seconds of each stage (the global ones: each reads every document)."""
+    the seconds of each stage (the global ones: each reads every document). `jobs`: processes the
+    shared-wording finder may use."""
     clock = _Clock(timings)
     rows: dict[str, list[dict]] = defaultdict(list)
     for r in results:
@@ -49,7 +50,8 @@ def assemble(results: list[DocResult], overrides: Path | None = OVERRIDES_FILE,
         clock.lap("task_topics")
         config = shared_wording.load_config()
         docs = [(r.meta.doc_id, r.meta.region, r.text) for r in results]
-        out.update(shared_wording.wording_tables(docs, out["units"], out["task_agencies"], out["documents"], config))
+        out.update(shared_wording.wording_tables(docs, out["units"], out["task_agencies"], out["documents"], config,
+                                                 jobs=jobs))
         clock.lap("shared_passages")
         own = {uid: s.own_text for uid, s in scores.items()}
         out["task_similarity"] = task_similarity.table(out["units"], out["task_topics"], own,

@@ -299,15 +299,86 @@ def find(texts: Sequence[str], settings: Settings = Settings()) -> pd.DataFrame:
     return find_in_readings(readings, settings)
 
 
-def find_in_readings(readings: Sequence[Reading], s: Settings = Settings()) -> pd.DataFrame:
+def find_in_readings(readings: Sequence[Reading], s: Settings = Settings(), pool: "DocumentPool | None" = None
+                     ) -> pd.DataFrame:
+    """Every passage shared by two of `readings`, in document order. The index is built and queried
+    here, one document after another (each is compared with earlier ones only); with a `pool`, the
+    matching and alignment of each document's seeds, which need nothing but the readings, run in
+    its processes. The rows are the same either way."""
     index = WitnessIndex(s, len(readings))
+
+    def seeds():
+        for b, reading in enumerate(readings):
+            hashes, positions = capped_fingerprints(reading.text, s)
+            yield b, index.query(hashes, positions)
+            index.add(b, hashes, positions)
+
     out: list[tuple] = []
-    for b, reading in enumerate(readings):
-        hashes, positions = capped_fingerprints(reading.text, s)
-        matches = exact_matches(readings, b, index.query(hashes, positions), s)
-        out.extend(_passages(readings, matches, s))
-        index.add(b, hashes, positions)
+    if pool is None:
+        for b, seed_rows in seeds():
+            out.extend(_document_passages(readings, b, seed_rows, s))
+    else:
+        for rows in pool.map(s, seeds()):
+            out.extend(rows)
     return pd.DataFrame(out, columns=COLUMNS)
+
+
+def _document_passages(readings: Sequence[Reading], b: int, seed_rows: np.ndarray, s: Settings) -> list[tuple]:
+    """The passages document b shares with earlier documents, from its seeds."""
+    return _passages(readings, exact_matches(readings, b, seed_rows, s), s)
+
+
+class DocumentPool:
+    """Worker processes holding every reading, each matching and aligning the seeds of a batch of
+    documents (`find_in_readings`). Started with forkserver, so a worker holds the readings and the
+    finder's modules, not a copy of the parent's tables. A context manager."""
+
+    BATCH = 8          # documents per task: fewer, larger messages
+
+    def __init__(self, readings: Sequence[Reading], jobs: int):
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        self.jobs = jobs
+        self._pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("forkserver"),
+                                         initializer=_hold_readings, initargs=(list(readings),))
+
+    def map(self, s: Settings, seeds):
+        """The rows of each document's seeds, in document order; at most a few batches per worker
+        wait at a time, so the seeds of the whole corpus are never in memory at once."""
+        from collections import deque
+
+        waiting: deque = deque()
+        batch: list = []
+        for item in seeds:
+            batch.append(item)
+            if len(batch) == self.BATCH:
+                waiting.append(self._pool.submit(_batch_passages, batch, s))
+                batch = []
+                while len(waiting) >= 3 * self.jobs:
+                    yield from waiting.popleft().result()
+        if batch:
+            waiting.append(self._pool.submit(_batch_passages, batch, s))
+        while waiting:
+            yield from waiting.popleft().result()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self._pool.shutdown(cancel_futures=True)
+
+
+_HELD: list[Reading] = []      # in a worker process: the readings of the corpus
+
+
+def _hold_readings(readings: list[Reading]) -> None:
+    global _HELD
+    _HELD = readings
+
+
+def _batch_passages(batch: list[tuple[int, np.ndarray]], s: Settings) -> list[list[tuple]]:
+    return [_document_passages(_HELD, b, seed_rows, s) for b, seed_rows in batch]
 
 
 def _passages(readings: Sequence[Reading], matches: list[tuple], s: Settings) -> list[tuple]:

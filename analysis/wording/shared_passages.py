@@ -8,6 +8,7 @@ that substantive reuse is not drowned by them, and ties every passage back to th
 from __future__ import annotations
 
 import re
+from contextlib import nullcontext
 from dataclasses import dataclass, fields, replace
 from functools import lru_cache
 from pathlib import Path
@@ -19,10 +20,12 @@ from analysis import DATA_DIR
 from analysis.config import read_yaml
 from analysis.errors import SourceError
 from analysis.wording import direction, edited, formulations
-from analysis.wording.passages import Reading, Settings, find_in_readings, reading_form
+from analysis.wording.passages import DocumentPool, Reading, Settings, find_in_readings, reading_form
 
 CONFIG_FILE = DATA_DIR / "dictionaries" / "shared_wording.yml"
 CATEGORIES = ("substantive", "boilerplate", "agencies")
+# Below this many documents the finder's worker processes cost more to start than they save.
+PARALLEL_FROM = 16
 
 COLUMNS = ["passage_id", "doc_a", "region_a", "a_start", "a_end", "doc_b", "region_b", "b_start", "b_end",
            "length", "similarity", "longest_exact", "category", "boilerplate", "unit_a", "units_a", "kind_a",
@@ -135,16 +138,20 @@ def passages_table(docs: list[tuple[str, str, str]], units: pd.DataFrame, task_a
 
 
 def wording_tables(docs: list[tuple[str, str, str]], units: pd.DataFrame, task_agencies: pd.DataFrame,
-                   documents: pd.DataFrame, config: Config | None = None) -> dict[str, pd.DataFrame]:
-    """shared_passages (with which document has each first) and shared_formulations, from one reading."""
+                   documents: pd.DataFrame, config: Config | None = None, jobs: int = 1) -> dict[str, pd.DataFrame]:
+    """shared_passages (with which document has each first), edited_reuse and shared_formulations,
+    from one reading. With `jobs` > 1 (and a corpus past PARALLEL_FROM documents) the passage
+    finder's per-document matching runs in that many processes."""
     config = config or load_config()
     readings = readings_of(docs, units)
-    found = find_in_readings(readings, config.settings)
+    with (DocumentPool(readings, jobs) if jobs > 1 and len(docs) >= PARALLEL_FROM else nullcontext()) as pool:
+        found = find_in_readings(readings, config.settings, pool)
+        loose = find_in_readings(readings, config.edited, pool)
     places = places_of(readings, docs, units, task_agencies, config)
     passages = _passage_rows(found, docs, places, config) if not found.empty else pd.DataFrame(columns=COLUMNS)
     phrases = formulations.order(formulations.find(readings, found, config.formulation_chars,
                                                    config.settings.complete_up_to))
-    loose = edited.new_rows(find_in_readings(readings, config.edited), found)
+    loose = edited.new_rows(loose, found)
     return {"shared_passages": direction.add_to_passages(passages, documents),
             "edited_reuse": direction.add_to_passages(edited.table(loose, readings, docs, places, config), documents),
             "shared_formulations": formulations.table(phrases, readings, docs, places, documents,

@@ -204,3 +204,23 @@ def test_past_a_dozen_regions_each_task_keeps_its_nearest_tasks_anywhere_so_rows
     one = ts[ts.unit_id == "yancheng:2"].sort_values("rank")
     assert one.score.is_monotonic_decreasing and one["rank"].tolist() == list(range(1, len(one) + 1))
     assert one.iloc[0].other_unit_id == "qinghai:(一)"
+
+
+def test_the_finder_in_worker_processes_gives_the_rows_it_gives_in_one():
+    from analysis.wording.passages import DocumentPool
+
+    rng = random.Random(3)
+    phrases = ["推进紧密型县域医疗卫生共同体建设", "全面推行医保支付方式改革按病种付费", SENTENCE,
+               "建立健全公立医院薪酬制度改革的激励约束机制", "加强基层医疗卫生机构服务能力和水平"]
+    texts = []
+    for n in range(30):          # past PARALLEL_FROM, with BATCH-sized tasks and a short last one
+        parts = rng.sample(phrases, 3)
+        texts.append(f"第{n}号文件。" + "。".join(p.replace("医疗", "医疗" if rng.random() < 0.7 else "诊疗")
+                                                 for p in parts) + "。")
+    readings = [reading_form(t) for t in texts]
+    for settings in (Settings(), shared_wording.load_config().edited):
+        alone = find_in_readings(readings, settings)
+        with DocumentPool(readings, 2) as pool:
+            shared = find_in_readings(readings, settings, pool)
+        assert len(alone) > 30
+        assert alone.equals(shared)
