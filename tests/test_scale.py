@@ -174,3 +174,23 @@ def test_top_postings_keep_each_features_largest_entries():
     X = sparse.csr_matrix(np.array([[0.1, 0.0, 0.5], [0.9, 0.2, 0.5], [0.4, 0.3, 0.0], [0.4, 0.0, 0.5]]))
     kept = similarity._top_postings(X, 2).toarray()
     assert kept.tolist() == [[0.0, 0.0, 0.5], [0.9, 0.2, 0.5], [0.4, 0.3, 0.0], [0.0, 0.0, 0.0]]
+
+
+def test_pair_scores_equal_scipys_row_products_on_unsorted_rows():
+    from scipy import sparse
+
+    from analysis.wording.pair_scores import row_dots
+
+    rng = np.random.default_rng(5)
+    X = sparse.random(60, 400, density=0.05, format="csr", random_state=rng)
+    X.indices = X.indices.copy()
+    for r in range(X.shape[0]):                       # rows unsorted, as the TF-IDF leaves them
+        lo, hi = X.indptr[r], X.indptr[r + 1]
+        perm = rng.permutation(hi - lo)
+        X.indices[lo:hi], X.data[lo:hi] = X.indices[lo:hi][perm], X.data[lo:hi][perm]
+    X.has_sorted_indices = False
+    i, j = rng.integers(0, 60, 500), rng.integers(0, 60, 500)
+    want = np.asarray(X[i].multiply(X[j]).sum(axis=1)).ravel()
+    got = row_dots(X, i, j)
+    assert np.allclose(got, want, rtol=0, atol=1e-12) and (want > 0).sum() > 50
+    assert row_dots(X, i[:0], j[:0]).shape == (0,)

@@ -8,7 +8,8 @@ regions, whichever they are: rows grow linearly with the tasks. Nor are all pair
 (55,000 tasks make 3 billion): candidates come from an inverted index whose postings are cut to
 the `POSTINGS` tasks that weigh each word or n-gram most (impact-ordered postings), so the work
 is at most POSTINGS per feature of a task, linear in the text; the `CANDIDATES_FACTOR` × k
-candidates that share most through those postings are scored exactly and the k best kept.
+candidates that share most through those postings are scored exactly (`pair_scores`, one merge of
+two sorted rows per pair) and the k best kept.
 
 TF-IDF over two views of a task's own text (its numbering and the closing
 parenthesis of responsible agencies removed): jieba tokens, which see words, and character
@@ -134,7 +135,10 @@ def table(units: pd.DataFrame, task_topics: pd.DataFrame, own_text: Mapping[str,
 def _nearest_anywhere(X: sparse.csr_matrix, ids, regions, topic, k: int) -> pd.DataFrame:
     """Each task's k nearest tasks in any other region (ranked 1..k over all of them), from the
     candidates of the impact-ordered index, scored exactly."""
+    from analysis.wording.pair_scores import row_dots   # numba: only a corpus past ALL_REGIONS_UP_TO needs it
+
     index = _top_postings(X, POSTINGS).T.tocsr()
+    sorted_X = X.sorted_indices()
     region_codes = pd.factorize(regions)[0]
     parts = []
     for lo in range(0, X.shape[0], _CHUNK):
@@ -142,7 +146,7 @@ def _nearest_anywhere(X: sparse.csr_matrix, ids, regions, topic, k: int) -> pd.D
         i, j = shared.row + lo, shared.col
         other = (region_codes[i] != region_codes[j]) & (shared.data > 0)
         i, j = _top_per_row(i[other], j[other], shared.data[other], CANDIDATES_FACTOR * k)
-        score = np.asarray(X[i].multiply(X[j]).sum(axis=1)).ravel()
+        score = row_dots(sorted_X, i, j)
         keep = score > 0
         i, j, score = _top_per_row(i[keep], j[keep], score[keep], k, with_values=True)
         parts.append((i, j, score))
