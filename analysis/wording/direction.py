@@ -8,6 +8,7 @@ tell, so neither is called the source.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 SAME = "same date"
@@ -51,13 +52,19 @@ def roles(docs: list[str], dates: dict[str, str]) -> tuple[list[str], dict[str, 
 
 
 def add_to_passages(passages: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
-    """shared_passages with date_a, date_b, first (a | b | same date), source_doc, adopter_doc."""
+    """shared_passages with date_a, date_b, first (a | b | same date), source_doc, adopter_doc
+    (`compare` on whole columns at once)."""
     dates = doc_dates(documents)
     out = passages.copy()
-    out["date_a"] = [dates.get(d, "") for d in out["doc_a"]]
-    out["date_b"] = [dates.get(d, "") for d in out["doc_b"]]
-    order = [compare(a, b) for a, b in zip(out["date_a"], out["date_b"])]
-    out["first"] = ["a" if c < 0 else "b" if c > 0 else SAME for c in order]
-    out["source_doc"] = [a if c < 0 else b if c > 0 else "" for a, b, c in zip(out["doc_a"], out["doc_b"], order)]
-    out["adopter_doc"] = [b if c < 0 else a if c > 0 else "" for a, b, c in zip(out["doc_a"], out["doc_b"], order)]
+    a = out["doc_a"].map(dates).fillna("").astype(object).to_numpy()
+    b = out["doc_b"].map(dates).fillna("").astype(object).to_numpy()
+    out["date_a"], out["date_b"] = a, b
+    full = (pd.Series(a).str.len() == 10).to_numpy() & (pd.Series(b).str.len() == 10).to_numpy()
+    ya, yb = pd.Series(a).str[:4].to_numpy(object), pd.Series(b).str[:4].to_numpy(object)
+    x, y = np.where(full, a, ya), np.where(full, b, yb)
+    order = np.where((a == "") | (b == ""), 0, (x > y).astype(int) - (x < y).astype(int))
+    doc_a, doc_b = out["doc_a"].to_numpy(object), out["doc_b"].to_numpy(object)
+    out["first"] = np.where(order < 0, "a", np.where(order > 0, "b", SAME)).astype(object)
+    out["source_doc"] = np.where(order < 0, doc_a, np.where(order > 0, doc_b, ""))
+    out["adopter_doc"] = np.where(order < 0, doc_b, np.where(order > 0, doc_a, ""))
     return out

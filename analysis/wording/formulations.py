@@ -125,42 +125,64 @@ def _uncovered(node_of, docs, inside, partners, n_nodes: int, pairs: bool) -> np
 
 def table(found: pd.DataFrame, readings: Sequence[Reading], docs: list[tuple[str, str, str]], places,
           documents: pd.DataFrame, boilerplate_share: float) -> pd.DataFrame:
-    """shared_formulations from `find`'s rows; `places`: the _Places of each document (units, masks)."""
+    """shared_formulations from `find`'s rows; `places`: the _Places of each document (units, masks).
+    Units and shares of every occurrence at once (shared_passages' `_side`); per phrase, one pass."""
+    from analysis.wording.shared_passages import _side
+
     if found.empty:
         return pd.DataFrame(columns=COLUMNS)
-    n_docs = len(docs)
+    found = found.sort_values(["formulation", "doc", "start"], kind="stable").reset_index(drop=True)
+    doc = found["doc"].to_numpy()
+    raw_start, raw_end = found["raw_start"].to_numpy(), found["raw_end"].to_numpy()
+    side = _side(doc, raw_start, raw_end, places)
+    number, _ = pd.factorize(found["formulation"], sort=False)
+    group_start = np.flatnonzero(np.r_[True, number[1:] != number[:-1]])
+    group_size = np.diff(np.r_[group_start, len(found)])
+    bp = np.maximum.reduceat(side["boilerplate"], group_start)
+    ag = np.maximum.reduceat(side["agencies"], group_start)
+    framed = np.logical_and.reduceat(np.isin(side["kind"], list(FRAME_KINDS)), group_start)
+    category = np.where(bp >= boilerplate_share, "boilerplate",
+                        np.where(ag >= 0.5, "agencies", np.where(framed, "frame", "substantive")))
     dates = direction.doc_dates(documents)
-    rows = []
-    number = 0
-    for _, g in found.groupby("formulation", sort=False):
-        g = g.sort_values(["doc", "start"])
-        first = g.iloc[0]
-        phrase = readings[first["doc"]].text[first["start"]:first["start"] + first["length"]]
-        doc_idx = list(dict.fromkeys(g["doc"].tolist()))
-        doc_ids = [docs[d][0] for d in doc_idx]
-        firsts, role = direction.roles(doc_ids, dates)
-        bp = ag = 0.0
-        occ = []
-        for o in g.itertuples(index=False):
-            p = places[o.doc]
-            bp = max(bp, p.share(p.boilerplate, o.raw_start, o.raw_end))
-            ag = max(ag, p.share(p.agencies, o.raw_start, o.raw_end))
-            unit, _, kind = p.units(o.raw_start, o.raw_end)
-            occ.append((o, unit, kind))
-        category = ("boilerplate" if bp >= boilerplate_share else "agencies" if ag >= 0.5
-                    else "frame" if all(k in FRAME_KINDS for _, _, k in occ) else "substantive")
-        number += 1
-        for o, unit, kind in occ:
-            doc_id, region, text = docs[o.doc]
-            rows.append({
-                "formulation_id": f"f{number}", "phrase": phrase, "length": int(o.length), "n_docs": len(doc_idx),
-                "n_occurrences": len(g), "regions": ";".join(docs[d][1] for d in doc_idx),
-                "distinctiveness": distinctiveness(len(doc_idx), n_docs), "category": category,
-                "first_doc": ";".join(firsts), "first_date": dates.get(firsts[0], "") if firsts else "",
-                "doc_id": doc_id, "region": region, "unit_id": unit, "kind": kind,
-                "char_start": int(o.raw_start), "char_end": int(o.raw_end), "text": text[o.raw_start:o.raw_end],
-                "date": dates.get(doc_id, ""), "role": role[doc_id], "in_passage": bool(o.in_passage)})
-    return pd.DataFrame(rows, columns=COLUMNS)
+    doc_ids = [d for d, _, _ in docs]
+    regions = [r for _, r, _ in docs]
+    n_docs = len(docs)
+    starts, lengths, docs_list = found["start"].tolist(), found["length"].tolist(), doc.tolist()
+    roles_of: dict[tuple, tuple] = {}       # many phrases share one set of documents
+    per_group = {"phrase": [], "n_docs": [], "regions": [], "distinctiveness": [], "first_doc": [],
+                 "first_date": []}
+    role = np.empty(len(found), dtype=object)
+    for g, (lo, size) in enumerate(zip(group_start.tolist(), group_size.tolist())):
+        d0 = docs_list[lo]
+        per_group["phrase"].append(readings[d0].text[starts[lo]:starts[lo] + lengths[lo]])
+        doc_idx = tuple(dict.fromkeys(docs_list[lo:lo + size]))
+        if doc_idx not in roles_of:
+            roles_of[doc_idx] = direction.roles([doc_ids[d] for d in doc_idx], dates)
+        firsts, roles = roles_of[doc_idx]
+        per_group["n_docs"].append(len(doc_idx))
+        per_group["regions"].append(";".join(regions[d] for d in doc_idx))
+        per_group["distinctiveness"].append(distinctiveness(len(doc_idx), n_docs))
+        per_group["first_doc"].append(";".join(firsts))
+        per_group["first_date"].append(dates.get(firsts[0], "") if firsts else "")
+        role[lo:lo + size] = [roles[doc_ids[d]] for d in docs_list[lo:lo + size]]
+    row_doc_ids = np.asarray(doc_ids, dtype=object)[doc]
+    out = {"formulation_id": np.repeat([f"f{n}" for n in range(1, len(group_start) + 1)], group_size),
+           "phrase": np.repeat(np.asarray(per_group["phrase"], dtype=object), group_size),
+           "length": found["length"].to_numpy(np.int64),
+           "n_docs": np.repeat(np.asarray(per_group["n_docs"], dtype=np.int64), group_size),
+           "n_occurrences": np.repeat(group_size.astype(np.int64), group_size),
+           "regions": np.repeat(np.asarray(per_group["regions"], dtype=object), group_size),
+           "distinctiveness": np.repeat(np.asarray(per_group["distinctiveness"], dtype=np.float64), group_size),
+           "category": np.repeat(category, group_size),
+           "first_doc": np.repeat(np.asarray(per_group["first_doc"], dtype=object), group_size),
+           "first_date": np.repeat(np.asarray(per_group["first_date"], dtype=object), group_size),
+           "doc_id": row_doc_ids, "region": np.asarray(regions, dtype=object)[doc],
+           "unit_id": side["unit"], "kind": side["kind"],
+           "char_start": raw_start.astype(np.int64), "char_end": raw_end.astype(np.int64),
+           "text": [docs[d][2][s:e] for d, s, e in zip(docs_list, raw_start.tolist(), raw_end.tolist())],
+           "date": [dates.get(d, "") for d in row_doc_ids],
+           "role": role, "in_passage": found["in_passage"].to_numpy(bool)}
+    return pd.DataFrame(out, columns=COLUMNS)
 
 
 def distinctiveness(docs: int, corpus: int) -> float:

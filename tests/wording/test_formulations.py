@@ -155,6 +155,20 @@ def test_dates_compare_only_as_far_as_they_are_known():
     assert direction.roles(["a", "b", "c"], dates) == (["c"], {"a": "adopter", "b": "adopter", "c": "source"})
 
 
+
+def test_passage_direction_on_whole_columns_agrees_with_compare_on_every_pair():
+    docs = pd.DataFrame({"doc_id": ["a", "b", "c", "d", "e"], "issued_on": ["2021-03-01", "", "", "2021-03-01", ""],
+                         "published_on": ["", "2021-05-01", "", "", ""], "year": [2021, 2021, 2020, 2021, None]})
+    dates = direction.doc_dates(docs)
+    pairs = [(x, y) for x in "abcde" for y in "abcdez" if x != y]          # z: not in documents
+    got = direction.add_to_passages(pd.DataFrame({"doc_a": [x for x, _ in pairs], "doc_b": [y for _, y in pairs]}), docs)
+    for (x, y), row in zip(pairs, got.itertuples()):
+        c = direction.compare(dates.get(x, ""), dates.get(y, ""))
+        assert row.first == ("a" if c < 0 else "b" if c > 0 else direction.SAME), (x, y)
+        assert (row.source_doc, row.adopter_doc) == ((x, y) if c < 0 else (y, x) if c > 0 else ("", "")), (x, y)
+    assert set(got["first"]) == {"a", "b", direction.SAME}
+    assert direction.add_to_passages(pd.DataFrame({"doc_a": [], "doc_b": []}), docs).empty
+
 # -- edited reuse ---------------------------------------------------------------------------------
 
 def test_the_two_allowances_clause_is_found_with_its_edits(t):
