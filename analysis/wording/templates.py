@@ -17,7 +17,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from rapidfuzz.distance import Indel
-from scipy.optimize import linear_sum_assignment
 
 from analysis.wording.passages import reading_form
 
@@ -31,6 +30,8 @@ def align(scores: np.ndarray, min_score: float) -> list[tuple[int, int]]:
     pairs below min_score dropped."""
     if scores.size == 0:
         return []
+    from scipy.optimize import linear_sum_assignment   # 0.4 s to import; only a marked template needs it
+
     rows, cols = linear_sum_assignment(-scores)
     return [(int(i), int(j)) for i, j in zip(rows, cols) if scores[i, j] >= min_score]
 
