@@ -80,18 +80,13 @@ def _merged(ops):
 
 
 def table(loose: pd.DataFrame, readings, docs, places, config) -> pd.DataFrame:
-    """edited_reuse from `new_rows`; units and shares by array operations over all rows at once
-    (shared_passages' `_side`), the edits by one alignment per row."""
-    from analysis.wording.shared_passages import _side
+    """edited_reuse from `new_rows`; units, shares and category by array operations over all rows
+    at once (shared_passages' `pair_sides`), the edits by one alignment per row."""
+    from analysis.wording.shared_passages import pair_sides
 
     if loose.empty:
         return pd.DataFrame(columns=COLUMNS)
-    sides = {side: _side(loose[side].to_numpy(), loose[f"{side}_start"].to_numpy(),
-                         loose[f"{side}_end"].to_numpy(), places) for side in ("a", "b")}
-    share_bp = np.maximum(sides["a"]["boilerplate"], sides["b"]["boilerplate"])
-    share_ag = np.maximum(sides["a"]["agencies"], sides["b"]["agencies"])
-    category = np.where(share_bp >= config.boilerplate_share, "boilerplate",
-                        np.where(share_ag >= 0.5, "agencies", "substantive"))
+    sides, category = pair_sides(loose, places, config)
     spans = {side: list(zip(loose[side].tolist(), loose[f"{side}_start"].tolist(), loose[f"{side}_end"].tolist()))
              for side in ("a", "b")}
     found = [edits(_reading(readings[a], s, e), _reading(readings[b], t, u))

@@ -174,12 +174,7 @@ def places_of(readings, docs, units: pd.DataFrame, task_agencies: pd.DataFrame, 
 
 def _passage_rows(found: pd.DataFrame, docs, places, config: Config) -> pd.DataFrame:
     """The shared_passages rows, by array operations over all passages at once."""
-    sides = {side: _side(found[side].to_numpy(), found[f"{side}_start"].to_numpy(),
-                         found[f"{side}_end"].to_numpy(), places) for side in ("a", "b")}
-    share_bp = np.maximum(sides["a"]["boilerplate"], sides["b"]["boilerplate"])
-    share_ag = np.maximum(sides["a"]["agencies"], sides["b"]["agencies"])
-    category = np.where(share_bp >= config.boilerplate_share, "boilerplate",
-                        np.where(share_ag >= 0.5, "agencies", "substantive"))
+    sides, category = pair_sides(found, places, config)
     doc_ids = np.array([d for d, _, _ in docs], dtype=object)
     doc_regions = np.array([r for _, r, _ in docs], dtype=object)
     out = {"passage_id": [f"p{n}" for n in range(1, len(found) + 1)]}
@@ -196,6 +191,19 @@ def _passage_rows(found: pd.DataFrame, docs, places, config: Config) -> pd.DataF
         out[f"text_{side}"] = [docs[d][2][s:e] for d, s, e in zip(found[side], found[f"{side}_start"], found[f"{side}_end"])]
     return pd.DataFrame({c: v.to_numpy() if isinstance(v, pd.Series) else v for c, v in out.items()},
                         columns=COLUMNS)
+
+
+def pair_sides(rows: pd.DataFrame, places: list, config: Config) -> tuple[dict, np.ndarray]:
+    """For rows with spans in documents a and b (a, a_start, a_end, b, …): each side's units and
+    shares (`_side`), and each row's category (boilerplate, agencies, substantive) from the larger
+    share of its two sides."""
+    sides = {side: _side(rows[side].to_numpy(), rows[f"{side}_start"].to_numpy(),
+                         rows[f"{side}_end"].to_numpy(), places) for side in ("a", "b")}
+    share_bp = np.maximum(sides["a"]["boilerplate"], sides["b"]["boilerplate"])
+    share_ag = np.maximum(sides["a"]["agencies"], sides["b"]["agencies"])
+    category = np.where(share_bp >= config.boilerplate_share, "boilerplate",
+                        np.where(share_ag >= 0.5, "agencies", "substantive"))
+    return sides, category
 
 
 def _side(doc: np.ndarray, start: np.ndarray, end: np.ndarray, places: list) -> dict[str, np.ndarray]:
