@@ -64,7 +64,10 @@ def build_all(manifest: Path = MANIFEST, raw_dir: Path = RAW_DIR, timings: dict 
                 for stage, dt in spent.items():
                     timings[stage] = timings.get(stage, 0.0) + dt
     if timings is not None:
+        from analysis.tables.assembly import PEAK, peak_mb
+
         timings["documents"] = timings.get("documents", 0.0) + time.perf_counter() - t0
+        timings[f"{PEAK}documents"] = peak_mb()
     return results
 
 

@@ -117,11 +117,12 @@ def _build(args) -> int:
     except OSError as exc:
         raise SourceError(args.out, f"cannot write outputs ({exc.strerror or exc})") from None
     timings["write"] = time.perf_counter() - t0
+    timings[f"{tables.PEAK}write"] = tables.peak_mb()
     t0 = time.perf_counter()
     print(report.build_report(results, assembled))
     timings["report"] = time.perf_counter() - t0
     if args.timings:
-        _print_timings({stage: timings[stage] for stage in ("write", "report")})
+        _print_timings({stage: timings[stage] for stage in ("write", f"{tables.PEAK}write", "report")})
     print(f"wrote {len(assembled)} tables to {args.out}/ (Parquet, CSV, analysis.duckdb, workbook.xlsx, "
           f"datapackage.json)")
     from analysis.tables import datapackage, schema
@@ -134,8 +135,14 @@ def _build(args) -> int:
 
 
 def _print_timings(timings: dict[str, float]) -> None:
-    for stage, seconds in timings.items():
-        print(f"timing: {stage} {seconds:.3f}", file=sys.stderr, flush=True)
+    from analysis.tables.assembly import PEAK
+
+    for stage, value in timings.items():
+        if stage.startswith(PEAK):
+            print(f"memory: {stage[len(PEAK):]} {value:.0f} MB (peak of the main process so far)",
+                  file=sys.stderr, flush=True)
+        else:
+            print(f"timing: {stage} {value:.3f}", file=sys.stderr, flush=True)
 
 
 def _jobs(value: str) -> int:

@@ -131,12 +131,13 @@ def run_build(manifest: Path, out: Path, jobs: int, cache: Path, max_gb: float) 
     if proc.returncode and not stopped:
         raise SystemExit(f"build of {manifest} failed ({proc.returncode}): {stderr.strip()[-2000:]}")
     stages = parse_timings(stderr)
+    memory = {line.split()[1]: float(line.split()[2]) for line in stderr.splitlines() if line.startswith("memory: ")}
     counted = {line.split()[1]: int(line.split()[2]) for line in stderr.splitlines() if line.startswith("rows: ")}
     if stopped:     # the stage it was in: the first one after those it printed
         order = ["documents", "tables", "task_topics", "shared_passages", "task_similarity", "write", "report"]
         stages[f"{next(s for s in order if s not in stages)} (stopped)"] = stopped[0] - sum(
             stages.get(s, 0) for s in order)
-    return {"seconds": seconds, "peak_mb": peak[0] / 2**20, "stages": stages,
+    return {"seconds": seconds, "peak_mb": peak[0] / 2**20, "stages": stages, "memory": memory,
             "counted": counted, "stopped": f"stopped past {max_gb:g} GB after {stopped[0]:.0f} s" if stopped else "",
             "largest_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
 
@@ -190,7 +191,8 @@ def main(argv: list[str]) -> None:
               + (f"workbook {r['workbook_mb']:.1f} MB" if not r["stopped"] else f"BUILD {r['stopped'].upper()}"),
               flush=True)
         for stage, s in r["stages"].items():
-            print(f"  {stage:<22} {s:8.2f} s")
+            mb = r.get("memory", {}).get(stage)
+            print(f"  {stage:<22} {s:8.2f} s" + (f"   main process peak {mb:7,.0f} MB by its end" if mb else ""))
         if r["rows"]:
             print("  rows: " + ", ".join(f"{t} {v:,}" for t, v in r["rows"].items()), flush=True)
     print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")

@@ -78,7 +78,18 @@ class _Clock:
         now = time.perf_counter()
         if self.timings is not None:
             self.timings[stage] = self.timings.get(stage, 0.0) + now - self.t
+            self.timings[f"{PEAK}{stage}"] = peak_mb()
         self.t = now
+
+
+PEAK = "peak_mb:"       # timings key prefix: the process's peak memory when the stage ended
+
+
+def peak_mb() -> float:
+    """This process's peak resident memory so far, in MB (worker processes not included)."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 COLUMNS = {

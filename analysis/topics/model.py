@@ -57,6 +57,21 @@ class Block:
     vocabulary: dict[str, int]
     idf: np.ndarray
 
+    def entries(self, docs: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The nonzero entries (row, column, value) of transform(docs), without the dense rows."""
+        rows, cols, vals = [], [], []
+        for i, terms in enumerate(docs):
+            for term, n in Counter(terms).items():
+                j = self.vocabulary.get(term)
+                if j is not None:
+                    rows.append(i)
+                    cols.append(j)
+                    vals.append(1.0 + math.log(n))
+        rows, cols = np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
+        vals = np.asarray(vals, dtype=float) * self.idf[cols]
+        norms = np.sqrt(np.bincount(rows, weights=vals * vals, minlength=len(docs)))
+        return rows, cols, vals / norms[rows] if len(rows) else vals
+
     def transform(self, docs: Sequence[Sequence[str]]) -> np.ndarray:
         out = np.zeros((len(docs), len(self.idf)))
         for i, terms in enumerate(docs):
@@ -100,9 +115,26 @@ class TopicModel:
         if not len(texts):
             return np.zeros((0, len(self.classes)))
         lexicon = np.asarray(lexicon, dtype=float).reshape(len(texts), -1)
-        parts = [self.proba(self.features(texts[i:i + batch], tokenize, lexicon[i:i + batch]))
+        parts = [self.sparse_proba(texts[i:i + batch], tokenize, lexicon[i:i + batch])
                  for i in range(0, len(texts), batch)]
         return np.vstack(parts)
+
+    def sparse_proba(self, texts: Sequence[str], tokenize: Callable[[str], list[str]], lexicon: np.ndarray) -> np.ndarray:
+        """proba(features(...)) from the feature rows' nonzero entries: a unit has a few hundred of
+        the vocabulary's tens of thousands of terms, so the dense rows were mostly zeros to write,
+        scale and multiply. The same sums in another order: equal to about 1e-15."""
+        lo, hi = self.settings["char_ngrams"]
+        logits = np.tile(self.intercept, (len(texts), 1))
+        offset = 0
+        for block, docs in ((self.chars, [char_ngrams(t, lo, hi) for t in texts]),
+                            (self.tokens, [tokenize(t) for t in texts])):
+            rows, cols, vals = block.entries(docs)
+            if len(rows):       # rows ascend: each unit's entries summed in one run
+                present, starts = np.unique(rows, return_index=True)
+                logits[present] += np.add.reduceat(self.coef[:, offset + cols].T * vals[:, None], starts, axis=0)
+            offset += len(block.idf)
+        logits += self.lexicon_block(lexicon) @ self.coef[:, offset:].T
+        return softmax(logits / self.temperature)
 
     def proba(self, features: np.ndarray) -> np.ndarray:
         """Calibrated probabilities, one row per unit, columns in `classes` order."""
