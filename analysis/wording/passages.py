@@ -313,19 +313,34 @@ def find_in_readings(readings: Sequence[Reading], s: Settings = Settings(), pool
             yield b, index.query(hashes, positions)
             index.add(b, hashes, positions)
 
-    out: list[tuple] = []
     if pool is None:
-        for b, seed_rows in seeds():
-            out.extend(_document_passages(readings, b, seed_rows, s))
+        parts = [_document_passages(readings, b, seed_rows, s) for b, seed_rows in seeds()]
     else:
-        for rows in pool.map(s, seeds()):
-            out.extend(rows)
-    return pd.DataFrame(out, columns=COLUMNS)
+        parts = list(pool.map(s, seeds()))
+    return _frame(parts)
 
 
-def _document_passages(readings: Sequence[Reading], b: int, seed_rows: np.ndarray, s: Settings) -> list[tuple]:
-    """The passages document b shares with earlier documents, from its seeds."""
-    return _passages(readings, exact_matches(readings, b, seed_rows, s), s)
+_INTS = [c for c in COLUMNS if c != "similarity"]
+
+
+def _document_passages(readings: Sequence[Reading], b: int, seed_rows: np.ndarray, s: Settings):
+    """The passages document b shares with earlier documents, from its seeds: (their integer
+    columns, their similarities) as arrays, a tenth of the memory of tuples (and of the messages
+    from a worker process)."""
+    rows = _passages(readings, exact_matches(readings, b, seed_rows, s), s)
+    if not rows:
+        return np.empty((0, len(_INTS)), dtype=np.int64), np.empty(0)
+    table = np.array(rows, dtype=object)
+    ints = table[:, [COLUMNS.index(c) for c in _INTS]].astype(np.int64)
+    return ints, table[:, COLUMNS.index("similarity")].astype(np.float64)
+
+
+def _frame(parts) -> pd.DataFrame:
+    """The finder's rows from the documents' arrays, columns in COLUMNS order."""
+    ints = np.concatenate([p[0] for p in parts]) if parts else np.empty((0, len(_INTS)), dtype=np.int64)
+    sims = np.concatenate([p[1] for p in parts]) if parts else np.empty(0)
+    columns = {c: ints[:, i] for i, c in enumerate(_INTS)} | {"similarity": sims}
+    return pd.DataFrame({c: columns[c] for c in COLUMNS}, columns=COLUMNS)
 
 
 class DocumentPool:
@@ -344,8 +359,9 @@ class DocumentPool:
                                          initializer=_hold_readings, initargs=(list(readings),))
 
     def map(self, s: Settings, seeds):
-        """The rows of each document's seeds, in document order; at most a few batches per worker
-        wait at a time, so the seeds of the whole corpus are never in memory at once."""
+        """The passages of each document's seeds (`_document_passages`), in document order; at most
+        a few batches per worker wait at a time, so the seeds of the whole corpus are never in
+        memory at once."""
         from collections import deque
 
         waiting: deque = deque()
@@ -377,7 +393,7 @@ def _hold_readings(readings: list[Reading]) -> None:
     _HELD = readings
 
 
-def _batch_passages(batch: list[tuple[int, np.ndarray]], s: Settings) -> list[list[tuple]]:
+def _batch_passages(batch: list[tuple[int, np.ndarray]], s: Settings) -> list[tuple[np.ndarray, np.ndarray]]:
     return [_document_passages(_HELD, b, seed_rows, s) for b, seed_rows in batch]
 
 
