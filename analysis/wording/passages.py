@@ -127,51 +127,65 @@ def _mix(h: np.ndarray) -> np.ndarray:
         return h ^ (h >> np.uint64(31))
 
 
-class WitnessIndex:
-    """Fingerprint -> its occurrences in the first documents that hold it (all, or max_witnesses).
+class Witnesses:
+    """For every fingerprint occurrence of the corpus, the occurrences it is compared with: those
+    of the same hash in earlier documents among the first `max_docs` documents holding that hash
+    (all documents up to `complete_up_to`, else `max_witnesses`).
 
-    Documents are queried in order and then added, so each document is compared with earlier
-    ones only and the work per document is bounded: the cost grows with the corpus, linearly.
-    """
+    Each document is compared with earlier ones only and with a bounded number of them, so the
+    work grows linearly with the corpus. The plan is made for the whole corpus at once by sorting
+    its occurrences by (hash, document, position): a hash's witnesses are a prefix of its run, so
+    an occurrence's are the run's first min(witnesses, occurrences of earlier documents) entries.
+    `seeds(b)` expands one document's into rows (a, pos_a, pos_b)."""
 
-    def __init__(self, s: Settings, n_docs: int):
-        self.s = s
-        self.max_docs = n_docs if n_docs <= s.complete_up_to else s.max_witnesses
-        self._index: dict[int, list] = {}        # hash -> [n_docs, [(doc, pos), ...]]
+    def __init__(self, readings: Sequence[Reading], s: Settings):
+        max_docs = len(readings) if len(readings) <= s.complete_up_to else s.max_witnesses
+        found = [capped_fingerprints(r.text, s) for r in readings]
+        h = np.concatenate([f[0] for f in found]) if found else np.empty(0, np.uint64)
+        p = np.concatenate([f[1] for f in found]) if found else np.empty(0, np.int64)
+        d = np.repeat(np.arange(len(readings), dtype=np.int64), [len(f[0]) for f in found])
+        order = np.lexsort((p, d, h))
+        h, self.doc, self.pos = h[order], d[order], p[order]
+        n = len(h)
+        new_hash = np.r_[True, h[1:] != h[:-1]] if n else np.zeros(0, bool)
+        new_doc = new_hash | np.r_[True, self.doc[1:] != self.doc[:-1]] if n else new_hash
+        index = np.arange(n)
+        run_start = np.maximum.accumulate(np.where(new_hash, index, 0)) if n else index
+        doc_start = np.maximum.accumulate(np.where(new_doc, index, 0)) if n else index
+        docs_seen = np.cumsum(new_doc)
+        doc_rank = docs_seen - docs_seen[run_start]                 # 0 for the hash's first document
+        witness = doc_rank < max_docs
+        # witnesses are a prefix of each run: their end is the run start plus their number
+        per_run = np.add.reduceat(witness.astype(np.int64), np.flatnonzero(new_hash)) if n else np.zeros(0, np.int64)
+        witness_end = run_start + per_run[np.cumsum(new_hash) - 1] if n else index
+        self.first = run_start
+        self.count = np.maximum(np.minimum(witness_end, doc_start) - run_start, 0)
+        by_doc = np.argsort(self.doc, kind="stable")
+        self._by_doc = np.split(by_doc, np.searchsorted(self.doc[by_doc], np.arange(1, len(readings))))
 
-    def query(self, hashes: list[int], positions: list[int]) -> np.ndarray:
-        """Seed rows (a, pos_a, pos_b) of the current document against the indexed ones."""
-        rows: list[tuple[int, int, int]] = []
-        get = self._index.get
-        for h, p in zip(hashes, positions):
-            entry = get(h)
-            if entry is not None:
-                rows.extend((d, q, p) for d, q in entry[1])
-        return np.array(rows, dtype=np.int64).reshape(-1, 3)
-
-    def add(self, doc: int, hashes: list[int], positions: list[int]) -> None:
-        for h, p in zip(hashes, positions):
-            entry = self._index.get(h)
-            if entry is None:
-                self._index[h] = [1, [(doc, p)]]
-            elif entry[1][-1][0] == doc:
-                entry[1].append((doc, p))
-            elif entry[0] < self.max_docs:
-                entry[0] += 1
-                entry[1].append((doc, p))
+    def seeds(self, b: int) -> np.ndarray:
+        """Seed rows (a, pos_a, pos_b) of document b against the earlier documents."""
+        mine = self._by_doc[b]
+        count = self.count[mine]
+        total = int(count.sum())
+        if total == 0:
+            return np.empty((0, 3), dtype=np.int64)
+        offsets = np.arange(total) - np.repeat(np.cumsum(count) - count, count)
+        w = np.repeat(self.first[mine], count) + offsets
+        return np.stack([self.doc[w], self.pos[w], np.repeat(self.pos[mine], count)], axis=1)
 
 
-def capped_fingerprints(text: str, s: Settings) -> tuple[list[int], list[int]]:
-    """A document's fingerprints, each hash at most `max_repeats` times (stock phrases repeat)."""
+def capped_fingerprints(text: str, s: Settings) -> tuple[np.ndarray, np.ndarray]:
+    """A document's fingerprints (hashes, positions), each hash at most `max_repeats` times (stock phrases repeat)."""
     h, p = fingerprints(text, s.k, s.window)
     if len(h) == 0:
-        return [], []
+        return h, p
     order = np.argsort(h, kind="stable")
     hs = h[order]
     first = np.r_[0, np.flatnonzero(hs[1:] != hs[:-1]) + 1]
     rank = np.arange(len(hs)) - np.repeat(first, np.diff(np.r_[first, len(hs)]))
     keep = np.sort(order[rank < s.max_repeats])
-    return h[keep].tolist(), p[keep].tolist()
+    return h[keep], p[keep]
 
 
 # -- exact matches, chains, alignment ----------------------------------------------------------
@@ -301,17 +315,15 @@ def find(texts: Sequence[str], settings: Settings = Settings()) -> pd.DataFrame:
 
 def find_in_readings(readings: Sequence[Reading], s: Settings = Settings(), pool: "DocumentPool | None" = None
                      ) -> pd.DataFrame:
-    """Every passage shared by two of `readings`, in document order. The index is built and queried
-    here, one document after another (each is compared with earlier ones only); with a `pool`, the
-    matching and alignment of each document's seeds, which need nothing but the readings, run in
-    its processes. The rows are the same either way."""
-    index = WitnessIndex(s, len(readings))
+    """Every passage shared by two of `readings`, in document order. Which occurrences each is
+    compared with is planned here for the whole corpus (`Witnesses`); with a `pool`, the matching
+    and alignment of each document's seeds, which need nothing but the readings, run in its
+    processes. The rows are the same either way."""
+    witnesses = Witnesses(readings, s)
 
     def seeds():
-        for b, reading in enumerate(readings):
-            hashes, positions = capped_fingerprints(reading.text, s)
-            yield b, index.query(hashes, positions)
-            index.add(b, hashes, positions)
+        for b in range(len(readings)):
+            yield b, witnesses.seeds(b)
 
     if pool is None:
         parts = [_document_passages(readings, b, seed_rows, s) for b, seed_rows in seeds()]

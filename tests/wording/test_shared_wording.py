@@ -224,3 +224,40 @@ def test_the_finder_in_worker_processes_gives_the_rows_it_gives_in_one():
             shared = find_in_readings(readings, settings, pool)
         assert len(alone) > 30
         assert alone.equals(shared)
+
+
+def _seeds_one_document_at_a_time(readings, s):
+    """The witness rule, as first written: an index filled document by document, each document
+    queried before it is added; a hash keeps the occurrences of its first max_docs documents."""
+    from analysis.wording.passages import capped_fingerprints
+
+    max_docs = len(readings) if len(readings) <= s.complete_up_to else s.max_witnesses
+    index, out = {}, []
+    for b, r in enumerate(readings):
+        hashes, positions = (x.tolist() for x in capped_fingerprints(r.text, s))
+        out.append(sorted((d, q, p) for h, p in zip(hashes, positions) for d, q in index.get(h, [0, []])[1]))
+        for h, p in zip(hashes, positions):
+            entry = index.setdefault(h, [0, []])
+            if entry[1] and entry[1][-1][0] == b:
+                entry[1].append((b, p))
+            elif entry[0] < max_docs:
+                entry[0] += 1
+                entry[1].append((b, p))
+    return out
+
+
+@pytest.mark.parametrize("complete_up_to, max_witnesses, max_repeats", [(12, 4, 4), (3, 2, 4), (3, 1, 1), (100, 4, 2)])
+def test_witnesses_planned_for_the_whole_corpus_are_those_of_an_index_filled_in_document_order(
+        complete_up_to, max_witnesses, max_repeats):
+    from analysis.wording.passages import Witnesses
+
+    rng = random.Random(11)
+    words = ["医疗", "卫生", "服务", "改革", "基层", "医保", "药品", "公立医院", "能力", "建设", "。"]
+    texts = ["".join(rng.choice(words) for _ in range(rng.randint(0, 80))) for _ in range(15)]
+    s = Settings(k=4, window=3, complete_up_to=complete_up_to, max_witnesses=max_witnesses, max_repeats=max_repeats)
+    readings = [reading_form(t) for t in texts]
+    plan = Witnesses(readings, s)
+    want = _seeds_one_document_at_a_time(readings, s)
+    assert sum(map(len, want)) > 200
+    for b in range(len(readings)):
+        assert sorted(map(tuple, plan.seeds(b).tolist())) == want[b], b
