@@ -313,20 +313,25 @@ def find(texts: Sequence[str], settings: Settings = Settings()) -> pd.DataFrame:
     return find_in_readings(readings, settings)
 
 
-def find_in_readings(readings: Sequence[Reading], s: Settings = Settings(), pool: "DocumentPool | None" = None
-                     ) -> pd.DataFrame:
+def find_in_readings(readings: Sequence[Reading], s: Settings = Settings(), pool: "DocumentPool | None" = None,
+                     known: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every passage shared by two of `readings`, in document order. Which occurrences each is
     compared with is planned here for the whole corpus (`Witnesses`); with a `pool`, the matching
     and alignment of each document's seeds, which need nothing but the readings, run in its
-    processes. The rows are the same either way."""
+    processes. The rows are the same either way.
+
+    `known`: passages already found (this function's rows from other settings). A chain of exact
+    matches that overlaps one of them on both sides, in the same two documents, is not aligned
+    and yields no row (edited_reuse leaves such text to shared_passages)."""
     witnesses = Witnesses(readings, s)
+    known_of = _by_second_document(known, len(readings))
 
     def seeds():
         for b in range(len(readings)):
-            yield b, witnesses.seeds(b)
+            yield b, witnesses.seeds(b), known_of(b)
 
     if pool is None:
-        parts = [_document_passages(readings, b, seed_rows, s) for b, seed_rows in seeds()]
+        parts = [_document_passages(readings, b, seed_rows, s, cover) for b, seed_rows, cover in seeds()]
     else:
         parts = list(pool.map(s, seeds()))
     return _frame(parts)
@@ -335,11 +340,23 @@ def find_in_readings(readings: Sequence[Reading], s: Settings = Settings(), pool
 _INTS = [c for c in COLUMNS if c != "similarity"]
 
 
-def _document_passages(readings: Sequence[Reading], b: int, seed_rows: np.ndarray, s: Settings):
+def _by_second_document(known: pd.DataFrame | None, n_docs: int):
+    """b -> the rows (a, a_start, a_end, b_start, b_end) of `known` whose second document is b."""
+    if known is None or known.empty:
+        return lambda b: None
+    spans = known[["a", "a_start", "a_end", "b_start", "b_end"]].to_numpy(np.int64)
+    second = known["b"].to_numpy(np.int64)
+    order = np.argsort(second, kind="stable")
+    bounds = np.searchsorted(second[order], np.arange(n_docs + 1))
+    return lambda b: spans[order[bounds[b]:bounds[b + 1]]]
+
+
+def _document_passages(readings: Sequence[Reading], b: int, seed_rows: np.ndarray, s: Settings,
+                       cover: np.ndarray | None = None):
     """The passages document b shares with earlier documents, from its seeds: (their integer
     columns, their similarities) as arrays, a tenth of the memory of tuples (and of the messages
-    from a worker process)."""
-    rows = _passages(readings, exact_matches(readings, b, seed_rows, s), s)
+    from a worker process). `cover`: known passages of b (`find_in_readings`)."""
+    rows = _passages(readings, exact_matches(readings, b, seed_rows, s), s, cover)
     if not rows:
         return np.empty((0, len(_INTS)), dtype=np.int64), np.empty(0)
     table = np.array(rows, dtype=object)
@@ -405,19 +422,44 @@ def _hold_readings(readings: list[Reading]) -> None:
     _HELD = readings
 
 
-def _batch_passages(batch: list[tuple[int, np.ndarray]], s: Settings) -> list[tuple[np.ndarray, np.ndarray]]:
-    return [_document_passages(_HELD, b, seed_rows, s) for b, seed_rows in batch]
+def _batch_passages(batch: list[tuple], s: Settings) -> list[tuple[np.ndarray, np.ndarray]]:
+    return [_document_passages(_HELD, b, seed_rows, s, cover) for b, seed_rows, cover in batch]
 
 
-def _passages(readings: Sequence[Reading], matches: list[tuple], s: Settings) -> list[tuple]:
+def _passages(readings: Sequence[Reading], matches: list[tuple], s: Settings, cover: np.ndarray | None = None
+              ) -> list[tuple]:
     rows = []
-    for a, b, a0, a1, b0, b1 in chains(readings, matches, s):
+    found = chains(readings, matches, s)
+    if cover is not None and len(cover) and found:
+        found = _not_covered(readings, found, cover)
+    for a, b, a0, a1, b0, b1 in found:
         as_, ae, bs, be, shared, longest = align(readings[a], readings[b], a0, a1, b0, b1, s)
         similarity = 2 * shared / ((ae - as_) + (be - bs))
         if shared >= s.min_chars and similarity >= s.min_similarity and longest >= s.min_exact:
             rows.append((a, b, as_, ae, bs, be, shared, round(similarity, 4), longest))
     return [(a, b, *readings[a].raw_span(as_, ae), *readings[b].raw_span(bs, be), shared, sim, longest)
             for a, b, as_, ae, bs, be, shared, sim, longest in _drop_contained(sorted(set(rows)))]
+
+
+def _not_covered(readings: Sequence[Reading], found: list[tuple], cover: np.ndarray) -> list[tuple]:
+    """The chains (a, b, a0, a1, b0, b1; reading offsets, one b) that overlap no `cover` row
+    (a, a_start, a_end, b_start, b_end; raw offsets) of the same document a on both sides.
+    Aligning only extends a chain, so the passage a dropped chain would give overlaps it too."""
+    arr = np.asarray(found, dtype=np.int64)
+    rb = readings[int(arr[0, 1])].raw_offsets
+    b_start, b_end = rb[arr[:, 4]], rb[arr[:, 5] - 1] + 1
+    keep = np.ones(len(arr), dtype=bool)
+    for a in np.unique(arr[:, 0]):
+        rows = np.flatnonzero(arr[:, 0] == a)
+        known = cover[cover[:, 0] == a]
+        if not len(known):
+            continue
+        ra = readings[int(a)].raw_offsets
+        a_start, a_end = ra[arr[rows, 2]], ra[arr[rows, 3] - 1] + 1
+        hit = ((known[:, 1] < a_end[:, None]) & (known[:, 2] > a_start[:, None])
+               & (known[:, 3] < b_end[rows, None]) & (known[:, 4] > b_start[rows, None]))
+        keep[rows] = ~hit.any(axis=1)
+    return [c for c, k in zip(found, keep.tolist()) if k]
 
 
 def _drop_contained(rows: list[tuple]) -> list[tuple]:

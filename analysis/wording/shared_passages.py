@@ -146,7 +146,8 @@ def wording_tables(docs: list[tuple[str, str, str]], units: pd.DataFrame, task_a
     readings = readings_of(docs, units)
     with (DocumentPool(readings, jobs) if jobs > 1 and len(docs) >= PARALLEL_FROM else nullcontext()) as pool:
         found = find_in_readings(readings, config.settings, pool)
-        loose = find_in_readings(readings, config.edited, pool)
+        # the looser pass skips what a shared passage already holds (edited.new_rows drops it anyway)
+        loose = find_in_readings(readings, config.edited, pool, known=found)
     places = places_of(readings, docs, units, task_agencies, config)
     passages = _passage_rows(found, docs, places, config) if not found.empty else pd.DataFrame(columns=COLUMNS)
     phrases = formulations.order(formulations.find(readings, found, config.formulation_chars,

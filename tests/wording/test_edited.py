@@ -58,3 +58,26 @@ def test_new_rows_equal_a_row_by_row_reference_for_every_chunk_size():
 ])
 def test_edits_name_substitutions_insertions_and_omissions(a, b, want):
     assert edits(a, b) == want
+
+
+def test_the_loose_pass_skipping_known_passages_leaves_the_same_edited_reuse():
+    from analysis.wording import shared_passages
+    from analysis.wording.passages import Settings, find_in_readings, reading_form
+
+    long = "推进紧密型县域医疗卫生共同体建设，提升基层医疗卫生机构服务能力和水平"   # a shared passage
+    short = "完善医疗服务价格形成机制建立动态调整长效机制"                              # edited reuse only:
+    edited = short.replace("服务", "诊疗").replace("调整", "更新")                      # its longest run is 10
+    fill = ["甲市今年另有专门安排详见附件一", "乙县按照省里部署开展试点工作", "丙区结合本地实际制定实施细则",
+            "各地区要加强组织领导压实责任", "财政部门保障所需经费及时拨付"]
+    texts = [fill[0] + "。" + long + "。" + fill[1] + "。" + short + "。",
+             fill[2] + "。" + long + "。" + fill[3] + "。" + edited + "。",
+             fill[4] + "。" + long.replace("基层", "县级") + "。" + fill[0][::-1] + "。" + edited + "。"]
+    readings = [reading_form(t) for t in texts]
+    loose_settings = shared_passages.load_config().edited
+    strict = find_in_readings(readings, Settings())
+    everything = find_in_readings(readings, loose_settings)
+    skipping = find_in_readings(readings, loose_settings, known=strict)
+    assert len(skipping) < len(everything)                       # the known passages were not aligned again
+    assert new_rows(skipping, strict).equals(new_rows(everything, strict))
+    found = new_rows(skipping, strict)
+    assert {(a, b) for a, b in zip(found["a"], found["b"])} == {(0, 1), (0, 2)}   # the edited sentence
