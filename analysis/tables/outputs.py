@@ -106,7 +106,7 @@ def _database(path: Path, tables: dict[str, pd.DataFrame], described: schema.Sch
     # DuckDB's buffer may take most of the machine's memory by default; it writes these tables to
     # the file as it goes, so a small limit costs no time, and the build's own tables already fill
     # the memory the corpus needs
-    con = duckdb.connect(str(path), config={"memory_limit": "512MB", "threads": max(1, len(os.sched_getaffinity(0)))})
+    con = duckdb.connect(str(path), config={"memory_limit": "512MB"})
     try:
         con.begin()   # one transaction: a commit per statement costs a checkpoint each
         for name in tables:

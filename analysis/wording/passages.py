@@ -146,20 +146,20 @@ class Witnesses:
         d = np.repeat(np.arange(len(readings), dtype=np.int64), [len(f[0]) for f in found])
         order = np.lexsort((p, d, h))
         h, self.doc, self.pos = h[order], d[order], p[order]
-        n = len(h)
-        new_hash = np.r_[True, h[1:] != h[:-1]] if n else np.zeros(0, bool)
-        new_doc = new_hash | np.r_[True, self.doc[1:] != self.doc[:-1]] if n else new_hash
-        index = np.arange(n)
-        run_start = np.maximum.accumulate(np.where(new_hash, index, 0)) if n else index
-        doc_start = np.maximum.accumulate(np.where(new_doc, index, 0)) if n else index
-        docs_seen = np.cumsum(new_doc)
-        doc_rank = docs_seen - docs_seen[run_start]                 # 0 for the hash's first document
-        witness = doc_rank < max_docs
-        # witnesses are a prefix of each run: their end is the run start plus their number
-        per_run = np.add.reduceat(witness.astype(np.int64), np.flatnonzero(new_hash)) if n else np.zeros(0, np.int64)
-        witness_end = run_start + per_run[np.cumsum(new_hash) - 1] if n else index
-        self.first = run_start
-        self.count = np.maximum(np.minimum(witness_end, doc_start) - run_start, 0)
+        self.first = self.count = np.zeros(0, np.int64)
+        if len(h):
+            index = np.arange(len(h))
+            new_hash = np.r_[True, h[1:] != h[:-1]]
+            new_doc = new_hash | np.r_[True, self.doc[1:] != self.doc[:-1]]
+            run_start = np.maximum.accumulate(np.where(new_hash, index, 0))
+            doc_start = np.maximum.accumulate(np.where(new_doc, index, 0))
+            docs_seen = np.cumsum(new_doc)
+            witness = docs_seen - docs_seen[run_start] < max_docs     # the hash's first max_docs documents
+            # witnesses are a prefix of each run: their end is the run start plus their number
+            per_run = np.add.reduceat(witness.astype(np.int64), np.flatnonzero(new_hash))
+            witness_end = run_start + per_run[np.cumsum(new_hash) - 1]
+            self.first = run_start
+            self.count = np.maximum(np.minimum(witness_end, doc_start) - run_start, 0)
         by_doc = np.argsort(self.doc, kind="stable")
         self._by_doc = np.split(by_doc, np.searchsorted(self.doc[by_doc], np.arange(1, len(readings))))
 
