@@ -32,6 +32,8 @@ import numpy as np
 import pandas as pd
 from rapidfuzz.distance import Indel
 
+from analysis.wording.matches import Codes, chains, exact_matches
+
 COLUMNS = ["a", "b", "a_start", "a_end", "b_start", "b_end", "length", "similarity", "longest_exact"]
 
 
@@ -188,79 +190,7 @@ def capped_fingerprints(text: str, s: Settings) -> tuple[np.ndarray, np.ndarray]
     return h[keep], p[keep]
 
 
-# -- exact matches, chains, alignment ----------------------------------------------------------
-
-def exact_matches(readings: Sequence[Reading], b: int, seed_rows: np.ndarray, s: Settings) -> list[tuple]:
-    """Maximal exact matches (a, b, a_start, a_end, offset) of document b grown from its seeds
-    (rows a, pos_a, pos_b); offset = position in b - position in a."""
-    if len(seed_rows) == 0:
-        return []
-    a, pa, pb = seed_rows.T
-    diag = pb - pa
-    order = np.lexsort((pa, diag, a))
-    a, pa, diag = a[order], pa[order], diag[order]
-    # seeds inside one exact match sit on one diagonal at most `window` apart
-    new = np.r_[True, (a[1:] != a[:-1]) | (diag[1:] != diag[:-1]) | (pa[1:] - pa[:-1] > s.window)]
-    run_starts = np.flatnonzero(new)
-    run_ends = np.r_[run_starts[1:], len(a)]
-    tb = readings[b].text
-    a, pa, diag = a.tolist(), pa.tolist(), diag.tolist()
-    found: set[tuple] = set()
-    for rs, re_ in zip(run_starts.tolist(), run_ends.tolist()):
-        ta, off = readings[a[rs]].text, diag[rs]
-        start, end = pa[rs], pa[re_ - 1] + s.k
-        if ta[start:end] == tb[start + off:end + off]:
-            found.add((a[rs], b, *_extend(ta, tb, start, end, off), off))
-            continue
-        for q in range(rs, re_):                   # a mismatch between seeds: each seed alone
-            st = pa[q]
-            if ta[st:st + s.k] == tb[st + off:st + off + s.k]:
-                found.add((a[q], b, *_extend(ta, tb, st, st + s.k, off), off))
-    return sorted(found)
-
-
-def _extend(ta: str, tb: str, start: int, end: int, off: int) -> tuple[int, int]:
-    step = 8                                         # whole blocks first: slices compare in C
-    while start >= step and start + off >= step and ta[start - step:start] == tb[start - step + off:start + off]:
-        start -= step
-    while ta[end:end + step] == tb[end + off:end + off + step] and end + step <= len(ta) and end + off + step <= len(tb):
-        end += step
-    while start > 0 and start + off > 0 and ta[start - 1] == tb[start - 1 + off]:
-        start -= 1
-    while end < len(ta) and end + off < len(tb) and ta[end] == tb[end + off]:
-        end += 1
-    return start, end
-
-
-def chains(readings: Sequence[Reading], matches: list[tuple], s: Settings) -> list[tuple]:
-    """Exact matches on one document pair joined across edits of at most max_gap characters:
-    (a, b, a_start, a_end, b_start, b_end), kept when one of its matches reaches min_exact."""
-    out: list[list] = []
-    open_: list[list] = []
-    key = None
-    for a, b, st, en, off in matches:               # sorted by (a, b, a_start)
-        if (a, b) != key:
-            out.extend(open_)
-            open_, key = [], (a, b)
-        bs, be = st + off, en + off
-        ra, rb = readings[a], readings[b]
-        for c in open_:
-            if (-s.k <= st - c[3] <= s.max_gap and -s.k <= bs - c[5] <= s.max_gap
-                    and not _crosses(ra, c[3], st) and not _crosses(rb, c[5], bs)):
-                c[3], c[5], c[6] = max(c[3], en), max(c[5], be), max(c[6], en - st)
-                break
-        else:
-            open_.append([a, b, st, en, bs, be, en - st])
-        if len(open_) > 64:                          # chains far behind can no longer grow
-            out.extend(c for c in open_ if c[3] < st - s.max_gap)
-            open_ = [c for c in open_ if c[3] >= st - s.max_gap]
-    out.extend(open_)
-    return [tuple(c[:6]) for c in out if c[6] >= s.min_exact]
-
-
-def _crosses(r: Reading, start: int, end: int) -> bool:
-    return bool(r.marker) and r.text.find(r.marker, start, end) >= 0
-
+# -- alignment (exact matches and chains: analysis.wording.matches) ----------------------------
 
 def _window(r: Reading, start: int, end: int, pad: int) -> tuple[int, int]:
     """[start - pad, end + pad], clipped to the text and to the unit the span lies in."""
@@ -324,6 +254,7 @@ def find_in_readings(readings: Sequence[Reading], s: Settings = Settings(), pool
     matches that overlaps one of them on both sides, in the same two documents, is not aligned
     and yields no row (edited_reuse leaves such text to shared_passages)."""
     witnesses = Witnesses(readings, s)
+    codes = Codes.of(readings) if pool is None else None
     known_of = _by_second_document(known, len(readings))
 
     def seeds():
@@ -331,7 +262,7 @@ def find_in_readings(readings: Sequence[Reading], s: Settings = Settings(), pool
             yield b, witnesses.seeds(b), known_of(b)
 
     if pool is None:
-        parts = [_document_passages(readings, b, seed_rows, s, cover) for b, seed_rows, cover in seeds()]
+        parts = [_document_passages(readings, codes, b, seed_rows, s, cover) for b, seed_rows, cover in seeds()]
     else:
         parts = list(pool.map(s, seeds()))
     return _frame(parts)
@@ -351,12 +282,13 @@ def _by_second_document(known: pd.DataFrame | None, n_docs: int):
     return lambda b: spans[order[bounds[b]:bounds[b + 1]]]
 
 
-def _document_passages(readings: Sequence[Reading], b: int, seed_rows: np.ndarray, s: Settings,
+def _document_passages(readings: Sequence[Reading], codes: Codes, b: int, seed_rows: np.ndarray, s: Settings,
                        cover: np.ndarray | None = None):
     """The passages document b shares with earlier documents, from its seeds: (their integer
     columns, their similarities) as arrays, a tenth of the memory of tuples (and of the messages
     from a worker process). `cover`: known passages of b (`find_in_readings`)."""
-    rows = _passages(readings, exact_matches(readings, b, seed_rows, s), s, cover)
+    matches = exact_matches(codes, b, seed_rows, s.k, s.window)
+    rows = _passages(readings, chains(codes, matches, b, s.max_gap, s.k, s.min_exact), s, cover)
     if not rows:
         return np.empty((0, len(_INTS)), dtype=np.int64), np.empty(0)
     table = np.array(rows, dtype=object)
@@ -415,21 +347,22 @@ class DocumentPool:
 
 
 _HELD: list[Reading] = []      # in a worker process: the readings of the corpus
+_HELD_CODES: Codes | None = None
 
 
 def _hold_readings(readings: list[Reading]) -> None:
-    global _HELD
-    _HELD = readings
+    global _HELD, _HELD_CODES
+    _HELD, _HELD_CODES = readings, Codes.of(readings)
 
 
 def _batch_passages(batch: list[tuple], s: Settings) -> list[tuple[np.ndarray, np.ndarray]]:
-    return [_document_passages(_HELD, b, seed_rows, s, cover) for b, seed_rows, cover in batch]
+    return [_document_passages(_HELD, _HELD_CODES, b, seed_rows, s, cover) for b, seed_rows, cover in batch]
 
 
-def _passages(readings: Sequence[Reading], matches: list[tuple], s: Settings, cover: np.ndarray | None = None
+def _passages(readings: Sequence[Reading], found: list[tuple], s: Settings, cover: np.ndarray | None = None
               ) -> list[tuple]:
+    """The passages of chains (`matches.chains`) after alignment, without those `cover` holds."""
     rows = []
-    found = chains(readings, matches, s)
     if cover is not None and len(cover) and found:
         found = _not_covered(readings, found, cover)
     for a, b, a0, a1, b0, b1 in found:
