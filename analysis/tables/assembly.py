@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import bisect
+import multiprocessing
 import re
 import time
 
 from collections import defaultdict
+from contextlib import nullcontext
 from pathlib import Path
 
 import pandas as pd
@@ -28,9 +30,10 @@ TABLES = ("documents", "units", "task_agencies", "agencies", "targets", "deadlin
 def assemble(results: list[DocResult], overrides: Path | None = OVERRIDES_FILE,
              code_topics: bool = True, timings: dict | None = None, jobs: int = 1) -> dict[str, pd.DataFrame]:
     """All processed tables; task_topics is coded with `overrides` applied (None: automatic only).
-    Without `code_topics` the tables of topics and shared wording are left out. `timings` gains
-    the seconds of each stage (the global ones: each reads every document). `jobs`: processes the
-    shared-wording finder may use."""
+    Without `code_topics` the tables of topics and wording are left out. `timings` gains the
+    seconds of each stage (the global ones: each reads every document). `jobs`: processes the
+    wording stage may use; with more than one, on a corpus of PARALLEL_FROM documents or more,
+    the coding branch (`coded`) runs in a process of its own meanwhile."""
     clock = _Clock(timings)
     rows: dict[str, list[dict]] = defaultdict(list)
     for r in results:
@@ -44,28 +47,61 @@ def assemble(results: list[DocResult], overrides: Path | None = OVERRIDES_FILE,
     out = {name: pd.DataFrame(rows[name], columns=COLUMNS[name]) for name in TABLES}
     out["topics"] = load_codebook().table()
     clock.lap("tables")
-    if code_topics:
-        coder = TopicCoder()
-        out["task_topics"], scores = topics.code(out, overrides, coder)
-        clock.lap("task_topics")
-        config = shared_wording.load_config()
-        docs = [(r.meta.doc_id, r.meta.region, r.text) for r in results]
-        out.update(shared_wording.wording_tables(docs, out["units"], out["task_agencies"], out["documents"], config,
-                                                 jobs=jobs))
+    if not code_topics:
+        return out
+    config = shared_wording.load_config()
+    marked = [r.meta.doc_id for r in results if r.meta.template]
+    branch = ({name: out[name] for name in ("units", "targets", "task_agencies")}, overrides, config.per_region,
+              config.template_score, marked, {r.meta.doc_id: r.text for r in results} if marked else {})
+    docs = [(r.meta.doc_id, r.meta.region, r.text) for r in results]
+    parallel = jobs > 1 and len(results) >= shared_wording.PARALLEL_FROM
+    # forkserver: the side process gets the three tables it reads, not a copy of this one's memory;
+    # leaving the pool ends it (at once, when the wording stage failed)
+    with multiprocessing.get_context("forkserver").Pool(1) if parallel else nullcontext() as side:
+        if side is None:
+            coded_tables, spent = coded(*branch)
+            clock.add(spent)
+        else:
+            branch_done = side.apply_async(coded, branch)
+        wording = shared_wording.wording_tables(docs, out["units"], out["task_agencies"], out["documents"], config,
+                                                jobs=jobs)
         clock.lap("shared_passages")
-        own = {uid: s.own_text for uid, s in scores.items()}
-        out["task_similarity"] = task_similarity.table(out["units"], out["task_topics"], own,
-                                                       coder.segmenter.tokens, config.per_region)
-        coder.segmenter.cache.save()
-        clock.lap("task_similarity")
-        marked = [r.meta.doc_id for r in results if r.meta.template]
-        # the TF-IDF rows are fitted again only when a template needs them (most corpora mark none)
-        index, X = task_similarity.task_vectors(out["units"], own, coder.segmenter.tokens) if marked else ({}, None)
-        out["template_alignment"] = templates.table(
-            out["units"], marked, {r.meta.doc_id: r.text for r in results},
-            lambda ids: X[[index[u] for u in ids]], config.template_score)
-        clock.lap("template_alignment")
-    return out
+        if side is not None:
+            coded_tables, spent = branch_done.get()
+            clock.lap("coding_wait")           # what the branch took beyond the wording stage
+            clock.add(spent, peaks=False)
+    return _in_order(out, coded_tables, wording)
+
+
+def _in_order(out: dict, coded_tables: dict, wording: dict) -> dict[str, pd.DataFrame]:
+    """The tables in one order however they were made (the data package and database list them so)."""
+    return out | {"task_topics": coded_tables["task_topics"]} | wording | {
+        name: coded_tables[name] for name in ("task_similarity", "template_alignment")}
+
+
+def coded(tables: dict[str, pd.DataFrame], overrides: Path | None, per_region: int, template_score: float,
+          marked: list[str], texts: dict[str, str]) -> tuple[dict[str, pd.DataFrame], dict]:
+    """The coding branch, which needs only units, targets and task_agencies: task_topics, then
+    task_similarity and template_alignment from the tasks' own texts and the coder's tokens;
+    with the seconds (and peak memory) of each of its stages. `marked`: the documents marked as
+    templates; `texts`: doc_id -> raw text (needed only when some document is marked)."""
+    spent: dict = {}
+    clock = _Clock(spent)
+    out = {}
+    coder = TopicCoder()
+    out["task_topics"], scores = topics.code(tables, overrides, coder)
+    clock.lap("task_topics")
+    own = {uid: s.own_text for uid, s in scores.items()}
+    units = tables["units"]
+    out["task_similarity"] = task_similarity.table(units, out["task_topics"], own, coder.segmenter.tokens, per_region)
+    clock.lap("task_similarity")
+    # the TF-IDF rows are fitted again only when a template needs them (most corpora mark none)
+    index, X = task_similarity.task_vectors(units, own, coder.segmenter.tokens) if marked else ({}, None)
+    out["template_alignment"] = templates.table(units, marked, texts, lambda ids: X[[index[u] for u in ids]],
+                                                template_score)
+    coder.segmenter.cache.save()
+    clock.lap("template_alignment")
+    return out, spent
 
 
 class _Clock:
@@ -80,6 +116,16 @@ class _Clock:
             self.timings[stage] = self.timings.get(stage, 0.0) + now - self.t
             self.timings[f"{PEAK}{stage}"] = peak_mb()
         self.t = now
+
+    def add(self, spent: dict, peaks: bool = True) -> None:
+        """Stages timed elsewhere (`coded`); without `peaks`, their memory (another process's) is left out."""
+        if self.timings is not None:
+            for key, value in spent.items():
+                if not key.startswith(PEAK):
+                    self.timings[key] = self.timings.get(key, 0.0) + value
+                elif peaks:
+                    self.timings[key] = value
+        self.t = time.perf_counter()
 
 
 PEAK = "peak_mb:"       # timings key prefix: the process's peak memory when the stage ended

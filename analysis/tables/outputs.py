@@ -200,4 +200,4 @@ def read(out: Path) -> dict[str, pd.DataFrame]:
     """The tables of an output folder, in the form the build made them (`schema.plain`)."""
     import pyarrow.parquet as pq
 
-    return {p.stem: schema.plain(pq.read_table(p)) for p in sorted(Path(out).glob("*.parquet"))}
+    return {p.stem: schema.plain(pq.read_table(p), p.stem) for p in sorted(Path(out).glob("*.parquet"))}

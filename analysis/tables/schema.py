@@ -162,6 +162,10 @@ def arrow_table(name: str, df: pd.DataFrame, schema: Schema | None = None) -> pa
         elif c.type == "date":
             arr = pc.cast(pa.array(values.where(values.astype(str) != "", None), type=pa.string(), from_pandas=True),
                           pa.date32())
+        elif isinstance(values.dtype, pd.CategoricalDtype):     # stored once per distinct value, kept so
+            codes = values.cat.codes.to_numpy()
+            arr = pa.DictionaryArray.from_arrays(pa.array(codes, type=pa.int32(), mask=codes < 0),
+                                                 pa.array(values.cat.categories, type=TYPES[c.type]))
         else:
             arr = pa.array(values, type=TYPES[c.type], from_pandas=True)
             if c.codes:
@@ -177,11 +181,14 @@ def _field_metadata(c: Column | None) -> dict | None:
     return {"description": c.en, "description_zh": c.zh, **({"unit": c.unit} if c.unit else {})}
 
 
-def plain(table: pa.Table) -> pd.DataFrame:
-    """A typed table read back in the in-memory form: codes as text, dates as ISO text ("" for none)."""
+def plain(table: pa.Table, name: str = "", schema: Schema | None = None) -> pd.DataFrame:
+    """A typed table read back in the in-memory form: codes as text, dates as ISO text ("" for none);
+    a text the build held once per distinct value (a pandas Categorical, not a code) stays so."""
+    described = (schema or load()).tables.get(name)
     columns = []
     for arr, f in zip(table.columns, table.schema):
-        if pa.types.is_dictionary(f.type):
+        column = described.columns.get(f.name) if described else None
+        if pa.types.is_dictionary(f.type) and (column is None or column.codes):
             arr = pc.cast(arr, f.type.value_type)
         elif pa.types.is_date(f.type):
             arr = pc.fill_null(pc.strftime(arr, format="%Y-%m-%d"), "")

@@ -4,6 +4,7 @@ In: the `units` table. Out: the `shared_passages`, `shared_formulations`, `edite
 `task_similarity` tables.
 
     passages         the passage finder: winnowed shingles, exact seeds, chains, alignment
+    matches          the finder's inner loops: exact matches grown from seeds, chains (numba)
     shared_passages  the shared_passages table: settings and boilerplate from
                      data/dictionaries/shared_wording.yml, units each side
     maximal          maximal phrases two documents share: suffix array, LCP walk (numba)
@@ -11,5 +12,6 @@ In: the `units` table. Out: the `shared_passages`, `shared_formulations`, `edite
     edited           the edited_reuse table: the finder's looser pass, edits listed
     direction        which document has a shared text first, by issue or publication date
     similarity       the task_similarity table: TF-IDF over jieba tokens and character n-grams
+    pair_scores      task_similarity's candidate pairs scored exactly (numba)
     agreement        `python -m analysis wording --agreement`, against tests/fixtures/shared/
 """
