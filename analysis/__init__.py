@@ -7,3 +7,7 @@ DATA_DIR = PROJECT_ROOT / "data"
 RAW_DIR = DATA_DIR / "raw"
 PROCESSED_DIR = DATA_DIR / "processed"
 MANIFEST = RAW_DIR / "documents.yml"
+
+# Below this many documents a worker process costs more (starting, sending tables) than it saves:
+# the build reads, finds shared wording, codes and writes in one process.
+PARALLEL_FROM = 16

@@ -16,14 +16,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import MANIFEST, RAW_DIR
+from analysis import MANIFEST, PARALLEL_FROM, RAW_DIR
 from analysis.errors import SourceError
 from analysis.extraction.document import DocResult, process
 from analysis.reading.manifest import load_manifest
-
-
-# Below this many documents a pool costs more (starting processes, sending results back) than it saves.
-PARALLEL_FROM = 16
 
 
 def default_jobs(n_docs: int) -> int:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import PROJECT_ROOT
+from analysis import PARALLEL_FROM, PROJECT_ROOT
 from analysis.extraction import metrics
 from analysis.extraction.document import DocResult
 from analysis.reading.repairs import apply
@@ -54,7 +54,7 @@ def assemble(results: list[DocResult], overrides: Path | None = OVERRIDES_FILE,
     branch = ({name: out[name] for name in ("units", "targets", "task_agencies")}, overrides, config.per_region,
               config.template_score, marked, {r.meta.doc_id: r.text for r in results} if marked else {})
     docs = [(r.meta.doc_id, r.meta.region, r.text) for r in results]
-    parallel = jobs > 1 and len(results) >= shared_wording.PARALLEL_FROM
+    parallel = jobs > 1 and len(results) >= PARALLEL_FROM
     # forkserver: the side process gets the three tables it reads, not a copy of this one's memory;
     # leaving the pool ends it (at once, when the wording stage failed)
     with multiprocessing.get_context("forkserver").Pool(1) if parallel else nullcontext() as side:

@@ -22,14 +22,16 @@ written by DuckDB from the database's tables (`_csv`).
 from __future__ import annotations
 
 import ctypes
+import multiprocessing
 import os
 import shutil
 import tempfile
+from contextlib import nullcontext
 from pathlib import Path
 
 import pandas as pd
 
-from analysis import PROJECT_ROOT, RAW_DIR
+from analysis import PARALLEL_FROM, PROJECT_ROOT, RAW_DIR
 from analysis.errors import SourceError
 from analysis.tables import datapackage, schema, workbook
 from analysis.tables.staging import PREFIX, remove_stale
@@ -70,7 +72,10 @@ def check_target(out: Path, raw_dirs: tuple[Path, ...] = ()) -> None:
                                "(choose an empty or new folder)")
 
 
-def write(tables: dict[str, pd.DataFrame], out: Path, raw_dirs: tuple[Path, ...] = ()) -> None:
+def write(tables: dict[str, pd.DataFrame], out: Path, raw_dirs: tuple[Path, ...] = (), jobs: int = 1) -> None:
+    """Every output of `tables` into `out`, switched in at once. With `jobs` > 1, for a corpus of
+    PARALLEL_FROM documents or more, the workbook (pure Python, the slowest file) is written in a
+    process of its own while this one writes the Parquet files, the database and the CSVs."""
     import pyarrow.parquet as pq
 
     out = Path(out)
@@ -81,12 +86,21 @@ def write(tables: dict[str, pd.DataFrame], out: Path, raw_dirs: tuple[Path, ...]
     try:
         described = schema.load()
         written = []
-        for name, df in tables.items():
-            pq.write_table(schema.arrow_table(name, df, described), tmp / f"{name}.parquet")
-            written += [f"{name}.parquet", f"{name}.csv"]
-        workbook.write(tmp / WORKBOOK, tables, described)
-        datapackage.write(tmp / datapackage.NAME, tables, described)
-        _database(tmp / DATABASE, tables, described)     # and the CSVs, from the database's tables
+        beside = jobs > 1 and len(tables.get("documents", ())) >= PARALLEL_FROM
+        # forkserver: the process gets the tables the workbook shows, not a copy of this one's memory;
+        # leaving the pool ends it (at once, when something here failed)
+        with multiprocessing.get_context("forkserver").Pool(1) if beside else nullcontext() as side:
+            if side is None:
+                workbook.write(tmp / WORKBOOK, tables, described)
+            else:
+                book = side.apply_async(workbook.write, (tmp / WORKBOOK, workbook.inputs(tables, described), described))
+            for name, df in tables.items():
+                pq.write_table(schema.arrow_table(name, df, described), tmp / f"{name}.parquet")
+                written += [f"{name}.parquet", f"{name}.csv"]
+            datapackage.write(tmp / datapackage.NAME, tables, described)
+            _database(tmp / DATABASE, tables, described)     # and the CSVs, from the database's tables
+            if side is not None:
+                book.get()
         written += [WORKBOOK, datapackage.NAME, DATABASE]
         (tmp / MARKER).write_text("".join(f"{n}\n" for n in written), encoding="utf-8")
         _carry_over(out, tmp)
@@ -142,7 +156,9 @@ def _csv(con, name: str, path: Path) -> None:
         else:
             select.append(f"{_ident(col)} AS {header}")
     part = path.with_name(path.name + ".part")
-    con.execute(f"COPY (SELECT {', '.join(select)} FROM {_ident(name)}) TO {_sql_text(str(part))} "
+    # ORDER BY rowid: the table's own order (as in its Parquet file); without it a parallel scan
+    # once wrote a 2,048-row block of task_similarity out of place
+    con.execute(f"COPY (SELECT {', '.join(select)} FROM {_ident(name)} ORDER BY rowid) TO {_sql_text(str(part))} "
                 "(FORMAT csv, HEADER true, DELIMITER ',', QUOTE '\"', ESCAPE '\"')")
     with open(path, "wb") as out, open(part, "rb") as body:
         out.write(b"\xef\xbb\xbf")

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis import DATA_DIR
+from analysis import DATA_DIR, PARALLEL_FROM
 from analysis.config import read_yaml
 from analysis.errors import SourceError
 from analysis.wording import direction, edited, formulations
@@ -24,8 +24,6 @@ from analysis.wording.passages import DocumentPool, Reading, Settings, find_in_r
 
 CONFIG_FILE = DATA_DIR / "dictionaries" / "shared_wording.yml"
 CATEGORIES = ("substantive", "boilerplate", "agencies")
-# Below this many documents the finder's worker processes cost more to start than they save.
-PARALLEL_FROM = 16
 
 COLUMNS = ["passage_id", "doc_a", "region_a", "a_start", "a_end", "doc_b", "region_b", "b_start", "b_end",
            "length", "similarity", "longest_exact", "category", "boilerplate", "unit_a", "units_a", "kind_a",
