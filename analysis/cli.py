@@ -105,8 +105,9 @@ def _build(args) -> int:
     outputs.check_target(args.out, protect)  # before the work, so a refusal costs nothing
     timings: dict[str, float] = {}
     results = build.build_all(args.manifest, raw_dir, timings, strict=args.strict, jobs=args.jobs)
+    # the report reads only the results' metadata, so their readings go once the tables hold them
     assembled = tables.assemble(results, overrides=args.overrides, timings=timings,
-                                jobs=args.jobs or build.default_jobs(len(results)))
+                                jobs=args.jobs or build.default_jobs(len(results)), release=True)
     if args.timings:       # before the write, so a build stopped there still shows what it did
         _print_timings(timings)
         for name, df in assembled.items():

@@ -55,8 +55,8 @@ def test_jobs_must_be_a_whole_number(tmp_path):
 def test_timings_name_every_stage(tmp_path):
     proc = _cli_build(MANIFEST, tmp_path / "out", "--timings")
     stages = [line.split()[1] for line in proc.stderr.splitlines() if line.startswith("timing: ")]
-    assert stages == ["read", "normalize", "extract", "documents", "tables", "task_topics", "shared_passages",
-                      "task_similarity", "template_alignment", "write", "report"]
+    assert stages == ["read", "normalize", "extract", "documents", "tables", "task_topics", "task_similarity",
+                      "template_alignment", "shared_passages", "write", "report"]
 
 
 def test_default_jobs_is_one_for_a_few_documents_and_a_core_each_beyond():
@@ -194,3 +194,49 @@ def test_pair_scores_equal_scipys_row_products_on_unsorted_rows():
     got = row_dots(X, i, j)
     assert np.allclose(got, want, rtol=0, atol=1e-12) and (want > 0).sum() > 50
     assert row_dots(X, i[:0], j[:0]).shape == (0,)
+
+
+# -- processes beside the wording stage and the write ----------------------------------------------
+
+def _make_corpus(n_docs: int, folder):
+    """benchmarks/bench_corpus.py's synthetic corpus (the shipped documents under new slugs, edited)."""
+    import importlib.util
+
+    from analysis import PROJECT_ROOT
+
+    spec = importlib.util.spec_from_file_location("bench_corpus", PROJECT_ROOT / "benchmarks" / "bench_corpus.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    return bench.make_corpus(n_docs, folder)
+
+
+def test_the_coding_branch_and_the_workbook_in_processes_of_their_own_give_what_one_process_gives(tmp_path):
+    import zipfile
+
+    import pandas as pd
+
+    from analysis import PARALLEL_FROM
+    from analysis.tables import assembly, outputs
+
+    (tmp_path / "raw").mkdir()
+    manifest = _make_corpus(PARALLEL_FROM, tmp_path / "raw")
+    results = build.build_all(manifest, tmp_path / "raw", jobs=2)
+    alone = assembly.assemble(results, jobs=1)
+    timings: dict = {}
+    beside = assembly.assemble(results, jobs=2, timings=timings, release=True)
+    assert "coding_wait" in timings and timings["task_topics"] > 0      # the branch ran in its own process
+    assert list(beside) == list(alone)
+    for name in alone:
+        pd.testing.assert_frame_equal(beside[name], alone[name], obj=name)
+    assert len(alone["task_similarity"]) > 1000 and len(alone["shared_passages"]) > 100
+    assert all(r.norm is None and not r.targets for r in results)       # released once the tables hold them
+    outputs.write(alone, tmp_path / "one")
+    outputs.write(alone, tmp_path / "two", jobs=2)
+    for one in sorted((tmp_path / "one").glob("*.csv")):
+        assert one.read_bytes() == (tmp_path / "two" / one.name).read_bytes(), one.name
+    books = [zipfile.ZipFile(tmp_path / d / outputs.WORKBOOK) for d in ("one", "two")]
+    parts = [n for n in books[0].namelist() if n != "docProps/core.xml"]      # core.xml: the time it was written
+    assert sorted(parts) == sorted(n for n in books[1].namelist() if n != "docProps/core.xml")
+    assert any(n.startswith("xl/worksheets/") for n in parts)
+    for n in parts:
+        assert books[0].read(n) == books[1].read(n), n

@@ -134,6 +134,10 @@ def _database(path: Path, tables: dict[str, pd.DataFrame], described: schema.Sch
                 if c is not None:
                     con.execute(f'COMMENT ON COLUMN "{name}"."{col}" IS {_sql_text(f"{c.en} / {c.zh}")}')
         con.commit()
+        # one thread: the CSV rows in the table's order. With two, a build once wrote a 2,048-row
+        # block of task_similarity out of place; ORDER BY rowid instead needs a sort that overran
+        # the buffer limit at 1,000 documents
+        con.execute("SET threads = 1")
         for name in tables:
             _csv(con, name, path.parent / f"{name}.csv")
     finally:
@@ -156,9 +160,7 @@ def _csv(con, name: str, path: Path) -> None:
         else:
             select.append(f"{_ident(col)} AS {header}")
     part = path.with_name(path.name + ".part")
-    # ORDER BY rowid: the table's own order (as in its Parquet file); without it a parallel scan
-    # once wrote a 2,048-row block of task_similarity out of place
-    con.execute(f"COPY (SELECT {', '.join(select)} FROM {_ident(name)} ORDER BY rowid) TO {_sql_text(str(part))} "
+    con.execute(f"COPY (SELECT {', '.join(select)} FROM {_ident(name)}) TO {_sql_text(str(part))} "
                 "(FORMAT csv, HEADER true, DELIMITER ',', QUOTE '\"', ESCAPE '\"')")
     with open(path, "wb") as out, open(part, "rb") as body:
         out.write(b"\xef\xbb\xbf")

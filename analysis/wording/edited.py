@@ -82,7 +82,7 @@ def _merged(ops):
 def table(loose: pd.DataFrame, readings, docs, places, config) -> pd.DataFrame:
     """edited_reuse from `new_rows`; units, shares and category by array operations over all rows
     at once (shared_passages' `pair_sides`), the edits by one alignment per row."""
-    from analysis.wording.shared_passages import pair_sides
+    from analysis.wording.shared_passages import pair_sides, raw_slices
 
     if loose.empty:
         return pd.DataFrame(columns=COLUMNS)
@@ -102,7 +102,7 @@ def table(loose: pd.DataFrame, readings, docs, places, config) -> pd.DataFrame:
     for side in ("a", "b"):
         out |= {f"unit_{side}": sides[side]["unit"], f"kind_{side}": sides[side]["kind"]}
     for side in ("a", "b"):
-        out[f"text_{side}"] = [docs[d][2][s:e] for d, s, e in spans[side]]
+        out[f"text_{side}"] = raw_slices(docs, loose[side], loose[f"{side}_start"], loose[f"{side}_end"])
     return pd.DataFrame(out, columns=COLUMNS)
 
 

@@ -127,7 +127,7 @@ def table(found: pd.DataFrame, readings: Sequence[Reading], docs: list[tuple[str
           documents: pd.DataFrame, boilerplate_share: float) -> pd.DataFrame:
     """shared_formulations from `find`'s rows; `places`: the _Places of each document (units, masks).
     Units and shares of every occurrence at once (shared_passages' `_side`); per phrase, one pass."""
-    from analysis.wording.shared_passages import _side
+    from analysis.wording.shared_passages import _side, raw_slices
 
     if found.empty:
         return pd.DataFrame(columns=COLUMNS)
@@ -179,7 +179,7 @@ def table(found: pd.DataFrame, readings: Sequence[Reading], docs: list[tuple[str
            "doc_id": row_doc_ids, "region": np.asarray(regions, dtype=object)[doc],
            "unit_id": side["unit"], "kind": side["kind"],
            "char_start": raw_start.astype(np.int64), "char_end": raw_end.astype(np.int64),
-           "text": [docs[d][2][s:e] for d, s, e in zip(docs_list, raw_start.tolist(), raw_end.tolist())],
+           "text": raw_slices(docs, doc, raw_start, raw_end),
            "date": [dates.get(d, "") for d in row_doc_ids],
            "role": role, "in_passage": found["in_passage"].to_numpy(bool)}
     return pd.DataFrame(out, columns=COLUMNS)

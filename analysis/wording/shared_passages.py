@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from analysis import DATA_DIR, PARALLEL_FROM
 from analysis.config import read_yaml
@@ -187,9 +188,21 @@ def _passage_rows(found: pd.DataFrame, docs, places, config: Config) -> pd.DataF
         out |= {f"unit_{side}": sides[side]["unit"], f"units_{side}": sides[side]["units"],
                 f"kind_{side}": sides[side]["kind"]}
     for side in ("a", "b"):
-        out[f"text_{side}"] = [docs[d][2][s:e] for d, s, e in zip(found[side], found[f"{side}_start"], found[f"{side}_end"])]
+        out[f"text_{side}"] = raw_slices(docs, found[side], found[f"{side}_start"], found[f"{side}_end"])
     return pd.DataFrame({c: v.to_numpy() if isinstance(v, pd.Series) else v for c, v in out.items()},
                         columns=COLUMNS)
+
+
+def raw_slices(docs: list[tuple[str, str, str]], doc, start, end) -> pd.api.extensions.ExtensionArray:
+    """docs[doc[i]]'s raw text [start[i], end[i]) for every i, as a text column built in blocks:
+    the Python strings of one block at a time, not of 750,000 passages at once."""
+    doc, start, end = (np.asarray(x).tolist() for x in (doc, start, end))
+    blocks = [pa.array([docs[d][2][s:e] for d, s, e in zip(doc[i:i + _BLOCK], start[i:i + _BLOCK], end[i:i + _BLOCK])],
+                       type=pa.large_string()) for i in range(0, len(doc), _BLOCK)]
+    return pd.array(pa.chunked_array(blocks, type=pa.large_string()), dtype=pd.StringDtype("pyarrow", na_value=np.nan))
+
+
+_BLOCK = 50_000
 
 
 def pair_sides(rows: pd.DataFrame, places: list, config: Config) -> tuple[dict, np.ndarray]:
