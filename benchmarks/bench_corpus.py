@@ -8,8 +8,9 @@ holds only `file`, `region`, `year` and `level`, as a researcher's new entry wou
 
 The real command line runs end to end (`python -m analysis build --out … --manifest … --jobs N
 --timings`, every table and the workbook), once per size, in a fresh process. Printed: wall time,
-the peak resident memory of the build's processes together (sampled from /proc) and of the
-largest one (getrusage), seconds per stage, rows per table, and the growth ratios. Each build
+the peak memory of the build's processes together (sampled from /proc: resident memory summed,
+which counts the pages they share once per process, and proportional set size, which counts them
+once) and of the largest one (getrusage), seconds per stage, rows per table, and the growth ratios. Each build
 starts with an empty token cache (`analysis/topics/token_cache.py`), as a first build would.
 
     python benchmarks/bench_corpus.py                    # 10, 100, 1000 documents, --jobs 2
@@ -79,13 +80,33 @@ def make_corpus(n_docs: int, folder: Path, seed: int = SEED) -> Path:
 
 
 def _tree_rss(pid: int) -> int:
-    """Resident bytes of a process and all its descendants, from /proc."""
+    """Resident bytes of a process and all its descendants, from /proc (pages the processes share,
+    such as the libraries forkserver children inherit, counted once per process)."""
+    return _tree(pid, _rss)
+
+
+def _tree_pss(pid: int) -> int:
+    """Proportional set size of a process and its descendants: each shared page split among the
+    processes sharing it, so the sum is what they hold together."""
+    return _tree(pid, _pss)
+
+
+def _rss(p: int) -> int:
+    with open(f"/proc/{p}/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def _pss(p: int) -> int:
+    with open(f"/proc/{p}/smaps_rollup") as f:
+        return next((int(line.split()[1]) * 1024 for line in f if line.startswith("Pss:")), 0)   # 0: exited
+
+
+def _tree(pid: int, size) -> int:
     total, todo = 0, [pid]
     while todo:
         p = todo.pop()
         try:
-            with open(f"/proc/{p}/statm") as f:
-                total += int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            total += size(p)
             for task in os.listdir(f"/proc/{p}/task"):
                 with open(f"/proc/{p}/task/{task}/children") as f:
                     todo += [int(c) for c in f.read().split()]
@@ -108,7 +129,7 @@ def run_build(manifest: Path, out: Path, jobs: int, cache: Path, max_gb: float) 
     cmd = [sys.executable, "-m", "analysis", "build", "--manifest", str(manifest), "--out", str(out),
            "--jobs", str(jobs), "--timings"]
     env = {**os.environ, "PYTHONPATH": str(ROOT), "ANALYSIS_CACHE": str(cache)}   # cold: no text cut before
-    peak = [0]
+    peak, peak_pss = [0], [0]
     t0 = time.perf_counter()
     # a session of its own, so stopping it stops its worker processes too (they hold its pipes)
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT,
@@ -119,6 +140,7 @@ def run_build(manifest: Path, out: Path, jobs: int, cache: Path, max_gb: float) 
     def sample():
         while proc.poll() is None:
             peak[0] = max(peak[0], _tree_rss(proc.pid))
+            peak_pss[0] = max(peak_pss[0], _tree_pss(proc.pid))
             if peak[0] > max_gb * 2**30 and not stopped:    # a shared machine: never run it out of memory
                 stopped.append(time.perf_counter() - t0)
                 os.killpg(proc.pid, signal.SIGKILL)
@@ -137,7 +159,7 @@ def run_build(manifest: Path, out: Path, jobs: int, cache: Path, max_gb: float) 
         order = ["documents", "tables", "task_topics", "shared_passages", "task_similarity", "write", "report"]
         stages[f"{next(s for s in order if s not in stages)} (stopped)"] = stopped[0] - sum(
             stages.get(s, 0) for s in order)
-    return {"seconds": seconds, "peak_mb": peak[0] / 2**20, "stages": stages, "memory": memory,
+    return {"seconds": seconds, "peak_mb": peak[0] / 2**20, "peak_pss_mb": peak_pss[0] / 2**20, "stages": stages, "memory": memory,
             "counted": counted, "stopped": f"stopped past {max_gb:g} GB after {stopped[0]:.0f} s" if stopped else "",
             "largest_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
 
@@ -187,7 +209,8 @@ def main(argv: list[str]) -> None:
         r = json.loads(out.stdout.strip().splitlines()[-1])
         results.append(r)
         print(f"\n{r['docs']:,} documents, {r['chars']:,} characters: {r['seconds']:.1f} s, peak "
-              f"{r['peak_mb']:,.0f} MB all processes ({r['largest_mb']:,.0f} MB the largest), "
+              f"{r['peak_mb']:,.0f} MB all processes' resident memory summed ({r['peak_pss_mb']:,.0f} MB "
+              f"proportional, shared pages counted once; {r['largest_mb']:,.0f} MB the largest process), "
               + (f"workbook {r['workbook_mb']:.1f} MB" if not r["stopped"] else f"BUILD {r['stopped'].upper()}"),
               flush=True)
         for stage, s in r["stages"].items():

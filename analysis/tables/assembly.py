@@ -99,6 +99,7 @@ def coded(tables: dict[str, pd.DataFrame], overrides: Path | None, per_region: i
     out["task_topics"], scores = topics.code(tables, overrides, coder)
     clock.lap("task_topics")
     own = {uid: s.own_text for uid, s in scores.items()}
+    del scores          # each unit's scores and probabilities: hundreds of MB the similarity can use
     units = tables["units"]
     out["task_similarity"] = task_similarity.table(units, out["task_topics"], own, coder.segmenter.tokens, per_region)
     clock.lap("task_similarity")

@@ -23,6 +23,7 @@ importing scikit-learn would cost every build half a second, more than the five 
 from __future__ import annotations
 
 import unicodedata
+from array import array
 from collections.abc import Callable, Mapping
 
 import numpy as np
@@ -63,7 +64,8 @@ def tfidf(docs: list[str], analyze: Callable[[str], list[str]]) -> sparse.csr_ma
     does them: counts in first-seen feature order, columns renumbered alphabetically, 1 + log tf,
     idf = 1 + log((1 + n) / (1 + df)), each row divided by its L2 norm summed left to right."""
     vocabulary: dict[str, int] = {}
-    indptr, indices, counts = [0], [], []
+    # typed arrays, not lists: 10 million entries at 1,000 documents, 4 bytes each instead of ~36
+    indptr, indices, counts = array("q", [0]), array("i"), array("i")
     for doc in docs:
         counter: dict[int, int] = {}
         for feature in analyze(doc):
@@ -72,8 +74,9 @@ def tfidf(docs: list[str], analyze: Callable[[str], list[str]]) -> sparse.csr_ma
         indices.extend(counter)
         counts.extend(counter.values())
         indptr.append(len(indices))
-    X = sparse.csr_matrix((np.asarray(counts, dtype=np.float64), np.asarray(indices, dtype=np.int32),
-                           np.asarray(indptr, dtype=np.int32)), shape=(len(docs), len(vocabulary)))
+    X = sparse.csr_matrix((np.frombuffer(counts, dtype=np.int32).astype(np.float64),
+                           np.frombuffer(indices, dtype=np.int32).copy(),
+                           np.frombuffer(indptr, dtype=np.int64).astype(np.int32)), shape=(len(docs), len(vocabulary)))
     X.sort_indices()
     names = list(vocabulary)
     alphabetical = np.empty(len(names), dtype=X.indices.dtype)
