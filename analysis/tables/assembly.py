@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import multiprocessing
 import re
+import tempfile
 import time
 
 from collections import defaultdict
@@ -12,6 +13,8 @@ from contextlib import nullcontext
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from analysis import PARALLEL_FROM, PROJECT_ROOT
 from analysis.extraction import metrics
@@ -64,17 +67,19 @@ def assemble(results: list[DocResult], overrides: Path | None = OVERRIDES_FILE,
     parallel = jobs > 1 and len(results) >= PARALLEL_FROM
     # forkserver: the side process gets the three tables it reads, not a copy of this one's memory;
     # leaving the pool ends it (at once, when the wording stage failed)
-    with multiprocessing.get_context("forkserver").Pool(1) if parallel else nullcontext() as side:
+    with (multiprocessing.get_context("forkserver").Pool(1) if parallel else nullcontext() as side,
+          tempfile.TemporaryDirectory(prefix="analysis-coded-") as handed):
         if side is None:
             coded_tables, spent = coded(*branch)
             clock.add(spent)
         else:
-            branch_done = side.apply_async(coded, branch)
+            branch_done = side.apply_async(_coded_into, (Path(handed), *branch))
         wording = shared_wording.wording_tables(docs, out["units"], out["task_agencies"], out["documents"], config,
                                                 jobs=jobs)
         clock.lap("shared_passages")
         if side is not None:
-            coded_tables, spent = branch_done.get()
+            names, spent = branch_done.get()
+            coded_tables = {name: pq.read_table(Path(handed) / f"{name}.parquet").to_pandas() for name in names}
             clock.lap("coding_wait")           # what the branch took beyond the wording stage
             clock.add(spent, peaks=False)
     return _in_order(out, coded_tables, wording)
@@ -84,6 +89,15 @@ def _in_order(out: dict, coded_tables: dict, wording: dict) -> dict[str, pd.Data
     """The tables in one order however they were made (the data package and database list them so)."""
     return out | {"task_topics": coded_tables["task_topics"]} | wording | {
         name: coded_tables[name] for name in ("task_similarity", "template_alignment")}
+
+
+def _coded_into(folder: Path, *branch) -> tuple[list[str], dict]:
+    """`coded` in the side process, its tables handed over as Parquet files in `folder`: no pickled
+    copy of task_similarity (1.7 million rows at 1,000 documents) in either process."""
+    out, spent = coded(*branch)
+    for name, df in out.items():
+        pq.write_table(pa.Table.from_pandas(df, preserve_index=False), folder / f"{name}.parquet")
+    return list(out), spent
 
 
 def coded(tables: dict[str, pd.DataFrame], overrides: Path | None, per_region: int, template_score: float,
