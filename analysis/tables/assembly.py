@@ -68,7 +68,7 @@ def assemble(results: list[DocResult], overrides: Path | None = OVERRIDES_FILE,
     # forkserver: the side process gets the three tables it reads, not a copy of this one's memory;
     # leaving the pool ends it (at once, when the wording stage failed)
     with (multiprocessing.get_context("forkserver").Pool(1) if parallel else nullcontext() as side,
-          tempfile.TemporaryDirectory(prefix="analysis-coded-") as handed):
+          tempfile.TemporaryDirectory(prefix="analysis-coded-") if parallel else nullcontext() as handed):
         if side is None:
             coded_tables, spent = coded(*branch)
             clock.add(spent)
