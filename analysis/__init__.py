@@ -11,3 +11,17 @@ MANIFEST = RAW_DIR / "documents.yml"
 # Below this many documents a worker process costs more (starting, sending tables) than it saves:
 # the build reads, finds shared wording, codes and writes in one process.
 PARALLEL_FROM = 16
+
+
+def in_parallel(jobs: int, n_docs: int) -> bool:
+    """Whether a stage given `jobs` processes runs work in processes of its own for `n_docs` documents."""
+    return jobs > 1 and n_docs >= PARALLEL_FROM
+
+
+def side_process(wanted: bool):
+    """A pool of one forkserver process (it gets what it is sent, not a copy of this process's
+    memory; leaving the pool ends it, at once when the caller failed), or a null context."""
+    import multiprocessing
+    from contextlib import nullcontext
+
+    return multiprocessing.get_context("forkserver").Pool(1) if wanted else nullcontext()

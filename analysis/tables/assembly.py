@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import bisect
-import multiprocessing
 import re
 import tempfile
 import time
@@ -16,7 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from analysis import PARALLEL_FROM, PROJECT_ROOT
+from analysis import PROJECT_ROOT, in_parallel, side_process
 from analysis.extraction import metrics
 from analysis.extraction.document import DocResult
 from analysis.reading.repairs import apply
@@ -64,10 +63,8 @@ def assemble(results: list[DocResult], overrides: Path | None = OVERRIDES_FILE,
     branch = ({name: out[name] for name in ("units", "targets", "task_agencies")}, overrides, config.per_region,
               config.template_score, marked, {r.meta.doc_id: r.text for r in results} if marked else {})
     docs = [(r.meta.doc_id, r.meta.region, r.text) for r in results]
-    parallel = jobs > 1 and len(results) >= PARALLEL_FROM
-    # forkserver: the side process gets the three tables it reads, not a copy of this one's memory;
-    # leaving the pool ends it (at once, when the wording stage failed)
-    with (multiprocessing.get_context("forkserver").Pool(1) if parallel else nullcontext() as side,
+    parallel = in_parallel(jobs, len(results))
+    with (side_process(parallel) as side,
           tempfile.TemporaryDirectory(prefix="analysis-coded-") if parallel else nullcontext() as handed):
         if side is None:
             coded_tables, spent = coded(*branch)

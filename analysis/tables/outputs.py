@@ -22,16 +22,14 @@ written by DuckDB from the database's tables (`_csv`).
 from __future__ import annotations
 
 import ctypes
-import multiprocessing
 import os
 import shutil
 import tempfile
-from contextlib import nullcontext
 from pathlib import Path
 
 import pandas as pd
 
-from analysis import PARALLEL_FROM, PROJECT_ROOT, RAW_DIR
+from analysis import PROJECT_ROOT, RAW_DIR, in_parallel, side_process
 from analysis.errors import SourceError
 from analysis.tables import datapackage, schema, workbook
 from analysis.tables.staging import PREFIX, remove_stale
@@ -86,10 +84,7 @@ def write(tables: dict[str, pd.DataFrame], out: Path, raw_dirs: tuple[Path, ...]
     try:
         described = schema.load()
         written = []
-        beside = jobs > 1 and len(tables.get("documents", ())) >= PARALLEL_FROM
-        # forkserver: the process gets the tables the workbook shows, not a copy of this one's memory;
-        # leaving the pool ends it (at once, when something here failed)
-        with multiprocessing.get_context("forkserver").Pool(1) if beside else nullcontext() as side:
+        with side_process(in_parallel(jobs, len(tables.get("documents", ())))) as side:
             if side is None:
                 workbook.write(tmp / WORKBOOK, tables, described)
             else:

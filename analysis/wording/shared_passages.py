@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from analysis import DATA_DIR, PARALLEL_FROM
+from analysis import DATA_DIR, in_parallel
 from analysis.config import read_yaml
 from analysis.errors import SourceError
 from analysis.wording import direction, edited, formulations
@@ -143,7 +143,7 @@ def wording_tables(docs: list[tuple[str, str, str]], units: pd.DataFrame, task_a
     finder's per-document matching runs in that many processes."""
     config = config or load_config()
     readings = readings_of(docs, units)
-    with (DocumentPool(readings, jobs) if jobs > 1 and len(docs) >= PARALLEL_FROM else nullcontext()) as pool:
+    with (DocumentPool(readings, jobs) if in_parallel(jobs, len(docs)) else nullcontext()) as pool:
         found = find_in_readings(readings, config.settings, pool)
         # the looser pass skips what a shared passage already holds (edited.new_rows drops it anyway)
         loose = find_in_readings(readings, config.edited, pool, known=found)
