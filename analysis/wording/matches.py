@@ -1,5 +1,6 @@
-"""The passage finder's inner loops, compiled by numba: exact seeds grown into maximal exact
-matches, and the matches of one document pair chained across small edits.
+"""The passage finder's inner loops: exact seeds grown into maximal exact matches, and the
+matches of one document pair chained across small edits (the loops themselves are in `loops`,
+compiled by numba for a corpus large enough, `kernels`).
 
 Both loops visit every seed run and every match once, but in Python each visit costs a few
 microseconds of slicing and tuple handling: at 1,000 documents they were 70 of the 90 seconds
@@ -13,8 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-import numba
 import numpy as np
+
+from analysis.wording import kernels
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,8 @@ def exact_matches(corpus: Codes, b: int, seed_rows: np.ndarray, k: int, window: 
     new = np.r_[True, (a[1:] != a[:-1]) | (diag[1:] != diag[:-1]) | (pa[1:] - pa[:-1] > window)]
     run_starts = np.flatnonzero(new)
     run_ends = np.r_[run_starts[1:], len(a)]
-    found = _grow(corpus.codes, corpus.starts, corpus.lengths, b, a, pa, diag, run_starts, run_ends, k)
+    loops = kernels.for_chars(len(corpus.codes))
+    found = loops._grow(corpus.codes, corpus.starts, corpus.lengths, b, a, pa, diag, run_starts, run_ends, k)
     return np.unique(found, axis=0) if len(found) else found
 
 
@@ -61,101 +64,6 @@ def chains(corpus: Codes, matches: np.ndarray, b: int, max_gap: int, k: int, min
     reaches min_exact. A match joins the first open chain of its document pair it continues."""
     if len(matches) == 0:
         return []
-    out = _chain(np.ascontiguousarray(matches, dtype=np.int64), b, corpus.starts, corpus.markers, k, max_gap)
+    loops = kernels.for_chars(len(corpus.codes))
+    out = loops._chain(np.ascontiguousarray(matches, dtype=np.int64), b, corpus.starts, corpus.markers, k, max_gap)
     return [tuple(c) for c in out[out[:, 6] >= min_exact, :6].tolist()]
-
-
-@numba.njit(cache=True)
-def _same(codes, i, j, n):
-    for t in range(n):
-        if codes[i + t] != codes[j + t]:
-            return False
-    return True
-
-
-@numba.njit(cache=True)
-def _grow(codes, starts, lengths, b, a, pa, diag, run_starts, run_ends, k):
-    sb, lb = starts[b], lengths[b]
-    out = np.empty((len(a), 4), dtype=np.int64)
-    n = 0
-    for r in range(len(run_starts)):
-        rs, re_ = run_starts[r], run_ends[r]
-        d = a[rs]
-        sa, la, off = starts[d], lengths[d], diag[rs]
-        lo, hi = pa[rs], pa[re_ - 1] + k
-        if lo + off >= 0 and hi <= la and hi + off <= lb and _same(codes, sa + lo, sb + lo + off, hi - lo):
-            firsts, lasts = lo, hi
-        else:                                          # a mismatch between seeds: each seed alone
-            firsts, lasts = -1, -1
-        q = rs
-        while q < re_:
-            if firsts >= 0:
-                st, en = firsts, lasts
-                q = re_
-            else:
-                st, en = pa[q], pa[q] + k
-                q += 1
-                if not (st + off >= 0 and en <= la and en + off <= lb and _same(codes, sa + st, sb + st + off, k)):
-                    continue
-            while st > 0 and st + off > 0 and codes[sa + st - 1] == codes[sb + st - 1 + off]:
-                st -= 1
-            while en < la and en + off < lb and codes[sa + en] == codes[sb + en + off]:
-                en += 1
-            out[n, 0], out[n, 1], out[n, 2], out[n, 3] = d, st, en, off
-            n += 1
-    return out[:n]
-
-
-@numba.njit(cache=True)
-def _crosses(markers, start, end):
-    """A marker at a position in [start, end) of the joined codes."""
-    if start >= end or len(markers) == 0:
-        return False
-    i = np.searchsorted(markers, start)
-    return i < len(markers) and markers[i] < end
-
-
-@numba.njit(cache=True)
-def _chain(m, b, starts, markers, k, max_gap):
-    """Rows (a, b, a_start, a_end, b_start, b_end, longest match) of every chain, open ones in order."""
-    out = np.empty((len(m), 7), dtype=np.int64)
-    chain = np.empty((len(m), 7), dtype=np.int64)     # the open chains of the current pair, in order
-    n_out, n_open, key = 0, 0, -1
-    sb = starts[b]
-    for i in range(len(m)):
-        a, st, en, off = m[i, 0], m[i, 1], m[i, 2], m[i, 3]
-        if a != key:
-            for c in range(n_open):
-                out[n_out] = chain[c]
-                n_out += 1
-            n_open, key = 0, a
-        bs, be = st + off, en + off
-        sa = starts[a]
-        joined = False
-        for c in range(n_open):
-            if (-k <= st - chain[c, 3] <= max_gap and -k <= bs - chain[c, 5] <= max_gap
-                    and not _crosses(markers, sa + chain[c, 3], sa + st)
-                    and not _crosses(markers, sb + chain[c, 5], sb + bs)):
-                chain[c, 3] = max(chain[c, 3], en)
-                chain[c, 5] = max(chain[c, 5], be)
-                chain[c, 6] = max(chain[c, 6], en - st)
-                joined = True
-                break
-        if not joined:
-            chain[n_open, 0], chain[n_open, 1], chain[n_open, 2], chain[n_open, 3] = a, b, st, en
-            chain[n_open, 4], chain[n_open, 5], chain[n_open, 6] = bs, be, en - st
-            n_open += 1
-        if n_open > 64:                              # chains far behind can no longer grow
-            kept = 0
-            for c in range(n_open):
-                if chain[c, 3] < st - max_gap:
-                    out[n_out] = chain[c]
-                    n_out += 1
-                else:
-                    chain[kept] = chain[c]
-                    kept += 1
-            n_open = kept
-    for c in range(n_open):
-        out[n_out] = chain[c]
-        n_out += 1
-    return out[:n_out]

@@ -32,7 +32,7 @@ def _phrases(readings, min_chars):
 # -- the finder against the independent script ---------------------------------------------------
 
 @pytest.mark.parametrize("min_chars", [10, 12, 20])
-def test_phrases_are_exactly_the_strings_of_the_reference_scripts_maximal_runs(raw_text, min_chars):
+def test_phrases_are_exactly_the_strings_of_the_reference_scripts_maximal_runs(raw_text, min_chars, loops):
     # the script (tests/fixtures/shared, standard library only) lists every maximal identical run of
     # min_len+ characters between two documents; grouped by string they must be the phrases found
     script = _script()

@@ -1,4 +1,4 @@
-"""The compiled finder loops (analysis.wording.matches) against the string versions they replaced."""
+"""The finder loops (analysis.wording.matches), plain and compiled, against the string versions they replaced."""
 
 import random
 
@@ -85,7 +85,7 @@ def _corpus(seed: int, n_docs: int):
 
 @pytest.mark.parametrize("settings", [Settings(), Settings(k=4, window=4, max_gap=12, min_exact=7),
                                       Settings(k=3, window=2, max_gap=2, min_exact=3, max_repeats=8)])
-def test_compiled_matches_and_chains_are_those_of_the_string_versions(settings):
+def test_matches_and_chains_plain_and_compiled_are_those_of_the_string_versions(settings, loops):
     readings = _corpus(5, 25)
     codes, witnesses = Codes.of(readings), Witnesses(readings, settings)
     n_matches = n_chains = 0
@@ -101,7 +101,7 @@ def test_compiled_matches_and_chains_are_those_of_the_string_versions(settings):
     assert n_matches > 500 and n_chains > 100
 
 
-def test_a_chain_stops_at_a_unit_marker_and_a_match_joins_the_first_chain_it_continues():
+def test_a_chain_stops_at_a_unit_marker_and_a_match_joins_the_first_chain_it_continues(loops):
     # b repeats a's phrase with one character edited, then once more after a unit break
     a_text, b_text = "医疗保障制度改革要全面推进", "医疗保障制度改車要全面推进医疗保障制度改革要全面推进"
     ra = reading_form(a_text, [], 0)
@@ -116,3 +116,15 @@ def test_a_chain_stops_at_a_unit_marker_and_a_match_joins_the_first_chain_it_con
     rb_cut = reading_form(b_text, [8], 1)
     cut = chains(Codes.of([ra, rb_cut]), np.array([[0, 0, 7, 0], [0, 8, 13, 1]]), 1, max_gap=8, k=4, min_exact=5)
     assert sorted(cut) == [(0, 1, 0, 7, 0, 7), (0, 1, 8, 13, 9, 14)]
+
+
+def test_the_loops_run_as_plain_python_below_the_threshold_and_compiled_from_it():
+    from numba.core.registry import CPUDispatcher
+
+    from analysis.wording import kernels, loops
+
+    assert kernels.for_chars(kernels.COMPILE_FROM_CHARS - 1) is loops
+    compiled = kernels.for_chars(kernels.COMPILE_FROM_CHARS)
+    assert compiled is kernels.compiled() and compiled is not loops
+    assert all(isinstance(getattr(compiled, f), CPUDispatcher) for f in ("_same", "_grow", "_chain", "_walk", "_dots"))
+    assert compiled._grow.py_func.__code__.co_filename == loops._grow.__code__.co_filename   # one source

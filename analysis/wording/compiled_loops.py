@@ -1,0 +1,21 @@
+"""`loops` with every function compiled by numba, for `kernels`.
+
+The source of `loops` is executed once more in this module's namespace and each of its functions
+replaced by `numba.njit(cache=True)` of itself: a loop calling another (`_grow` calling `_same`)
+then calls the compiled one, and numba, loading its cache in a new process (a finder worker),
+finds the functions' module again by this importable name.
+"""
+
+import types
+from pathlib import Path
+
+import numba
+
+from analysis.wording import loops as _plain
+
+_doc = __doc__
+exec(compile(Path(_plain.__file__).read_text(encoding="utf-8"), _plain.__file__, "exec"), globals())
+__doc__ = _doc
+for _name, _value in list(globals().items()):
+    if isinstance(_value, types.FunctionType) and _value.__module__ == __name__:
+        globals()[_name] = numba.njit(cache=True)(_value)

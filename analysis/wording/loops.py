@@ -1,0 +1,239 @@
+"""The wording stage's inner loops, written as plain Python over numpy arrays.
+
+`analysis.wording.kernels` runs them as they are for a small corpus, or compiled by numba (a copy
+of this module with every function jitted) for a large one; the code is the same either way. So
+nothing here may use what only one of the two runs: no numba import, no Python objects other than
+numpy arrays and numbers, no recursion.
+
+    _same, _grow              the finder: maximal exact matches grown from seed runs (matches.exact_matches)
+    _crosses, _chain          the finder: matches of a document pair chained across edits (matches.chains)
+    _prune, _pair, _walk      maximal phrases: the bottom-up walk over the LCP intervals (maximal.shared_nodes)
+    _dots                     task similarity: exact scores of candidate pairs (pair_scores.row_dots)
+"""
+
+import numpy as np
+
+_W = 5                      # witnesses kept per subtree (_walk)
+
+
+# the finder (matches.py)
+
+def _same(codes, i, j, n):
+    for t in range(n):
+        if codes[i + t] != codes[j + t]:
+            return False
+    return True
+
+
+def _grow(codes, starts, lengths, b, a, pa, diag, run_starts, run_ends, k):
+    sb, lb = starts[b], lengths[b]
+    out = np.empty((len(a), 4), dtype=np.int64)
+    n = 0
+    for r in range(len(run_starts)):
+        rs, re_ = run_starts[r], run_ends[r]
+        d = a[rs]
+        sa, la, off = starts[d], lengths[d], diag[rs]
+        lo, hi = pa[rs], pa[re_ - 1] + k
+        if lo + off >= 0 and hi <= la and hi + off <= lb and _same(codes, sa + lo, sb + lo + off, hi - lo):
+            firsts, lasts = lo, hi
+        else:                                          # a mismatch between seeds: each seed alone
+            firsts, lasts = -1, -1
+        q = rs
+        while q < re_:
+            if firsts >= 0:
+                st, en = firsts, lasts
+                q = re_
+            else:
+                st, en = pa[q], pa[q] + k
+                q += 1
+                if not (st + off >= 0 and en <= la and en + off <= lb and _same(codes, sa + st, sb + st + off, k)):
+                    continue
+            while st > 0 and st + off > 0 and codes[sa + st - 1] == codes[sb + st - 1 + off]:
+                st -= 1
+            while en < la and en + off < lb and codes[sa + en] == codes[sb + en + off]:
+                en += 1
+            out[n, 0], out[n, 1], out[n, 2], out[n, 3] = d, st, en, off
+            n += 1
+    return out[:n]
+
+
+def _crosses(markers, start, end):
+    """A marker at a position in [start, end) of the joined codes."""
+    if start >= end or len(markers) == 0:
+        return False
+    i = np.searchsorted(markers, start)
+    return i < len(markers) and markers[i] < end
+
+
+def _chain(m, b, starts, markers, k, max_gap):
+    """Rows (a, b, a_start, a_end, b_start, b_end, longest match) of every chain, open ones in order."""
+    out = np.empty((len(m), 7), dtype=np.int64)
+    chain = np.empty((len(m), 7), dtype=np.int64)     # the open chains of the current pair, in order
+    n_out, n_open, key = 0, 0, -1
+    sb = starts[b]
+    for i in range(len(m)):
+        a, st, en, off = m[i, 0], m[i, 1], m[i, 2], m[i, 3]
+        if a != key:
+            for c in range(n_open):
+                out[n_out] = chain[c]
+                n_out += 1
+            n_open, key = 0, a
+        bs, be = st + off, en + off
+        sa = starts[a]
+        joined = False
+        for c in range(n_open):
+            if (-k <= st - chain[c, 3] <= max_gap and -k <= bs - chain[c, 5] <= max_gap
+                    and not _crosses(markers, sa + chain[c, 3], sa + st)
+                    and not _crosses(markers, sb + chain[c, 5], sb + bs)):
+                chain[c, 3] = max(chain[c, 3], en)
+                chain[c, 5] = max(chain[c, 5], be)
+                chain[c, 6] = max(chain[c, 6], en - st)
+                joined = True
+                break
+        if not joined:
+            chain[n_open, 0], chain[n_open, 1], chain[n_open, 2], chain[n_open, 3] = a, b, st, en
+            chain[n_open, 4], chain[n_open, 5], chain[n_open, 6] = bs, be, en - st
+            n_open += 1
+        if n_open > 64:                              # chains far behind can no longer grow
+            kept = 0
+            for c in range(n_open):
+                if chain[c, 3] < st - max_gap:
+                    out[n_out] = chain[c]
+                    n_out += 1
+                else:
+                    chain[kept] = chain[c]
+                    kept += 1
+            n_open = kept
+    for c in range(n_open):
+        out[n_out] = chain[c]
+        n_out += 1
+    return out[:n_out]
+
+
+# maximal phrases (maximal.py)
+
+def _prune(d_in, l_in, n_in, d_out, l_out):
+    """At most five witnesses of the items (d_in, l_in)[:n_in] such that for any item y, if some
+    item x has another document and another preceding character than y, one witness has too.
+
+    x1 = the first item. If y differs from x1 in both, x1 answers. If y shares x1's document, an
+    answer has another document than x1: two such items with different preceding characters are
+    kept (one differs from y's). If y shares x1's preceding character, two items with another
+    character than x1's and different documents are kept. Returns the number kept."""
+    if n_in == 0:
+        return 0
+    d1, l1 = d_in[0], l_in[0]
+    d_out[0], l_out[0] = d1, l1
+    m = 1
+    a1 = -1
+    for k in range(1, n_in):
+        if d_in[k] != d1:
+            if a1 < 0:
+                a1 = k
+                d_out[m], l_out[m] = d_in[k], l_in[k]
+                m += 1
+            elif l_in[k] != l_in[a1]:
+                d_out[m], l_out[m] = d_in[k], l_in[k]
+                m += 1
+                break
+    b1 = -1
+    for k in range(1, n_in):
+        if l_in[k] != l1:
+            if b1 < 0:
+                b1 = k
+                d_out[m], l_out[m] = d_in[k], l_in[k]
+                m += 1
+            elif d_in[k] != d_in[b1]:
+                d_out[m], l_out[m] = d_in[k], l_in[k]
+                m += 1
+                break
+    return m
+
+
+def _pair(d1, l1, n1, d2, l2, n2):
+    for i in range(n1):
+        for j in range(n2):
+            if d1[i] != d2[j] and l1[i] != l2[j]:
+                return True
+    return False
+
+
+def _walk(sa, lcp, doc, left, min_chars):
+    """Bottom-up over the LCP intervals; lcp[i] = common prefix of suffixes sa[i] and sa[i + 1]."""
+    n = len(sa)
+    depth_max = 2
+    for i in range(n):
+        if lcp[i] + 2 > depth_max:
+            depth_max = lcp[i] + 2
+    st_lcp = np.empty(min(depth_max, n + 1), np.int64)
+    st_lb = np.empty(len(st_lcp), np.int64)
+    st_found = np.zeros(len(st_lcp), np.bool_)
+    st_d = np.empty((len(st_lcp), _W), np.int64)
+    st_l = np.empty((len(st_lcp), _W), np.int64)
+    st_n = np.zeros(len(st_lcp), np.int64)
+    out = np.empty((max(n, 1), 3), np.int64)
+    n_out = 0
+    buf_d = np.empty(2 * _W, np.int64)
+    buf_l = np.empty(2 * _W, np.int64)
+    cd = np.empty(_W, np.int64)
+    cl = np.empty(_W, np.int64)
+    top = 0
+    st_lcp[0], st_lb[0], st_n[0], st_found[0] = 0, 0, 0, False
+    for i in range(1, n + 1):
+        h = lcp[i - 1] if i < n else -1
+        lb = i - 1
+        cd[0], cl[0] = doc[i - 1], left[i - 1]      # the leaf i - 1 is the last child
+        cn = 1
+        while top >= 0 and h < st_lcp[top]:
+            # the child joins the node on top, which then closes
+            if st_n[top] > 0 and not st_found[top]:
+                st_found[top] = _pair(st_d[top], st_l[top], st_n[top], cd, cl, cn)
+            m = st_n[top]
+            for k in range(m):
+                buf_d[k], buf_l[k] = st_d[top, k], st_l[top, k]
+            for k in range(cn):
+                buf_d[m + k], buf_l[m + k] = cd[k], cl[k]
+            cn = _prune(buf_d, buf_l, m + cn, cd, cl)
+            if st_found[top] and st_lcp[top] >= min_chars:
+                out[n_out, 0], out[n_out, 1], out[n_out, 2] = st_lb[top], i - 1, st_lcp[top]
+                n_out += 1
+            lb = st_lb[top]
+            top -= 1
+        if top < 0:
+            break
+        if h > st_lcp[top]:
+            top += 1
+            st_lcp[top], st_lb[top], st_found[top] = h, lb, False
+            for k in range(cn):
+                st_d[top, k], st_l[top, k] = cd[k], cl[k]
+            st_n[top] = cn
+        else:
+            if st_n[top] > 0 and not st_found[top]:
+                st_found[top] = _pair(st_d[top], st_l[top], st_n[top], cd, cl, cn)
+            m = st_n[top]
+            for k in range(m):
+                buf_d[k], buf_l[k] = st_d[top, k], st_l[top, k]
+            for k in range(cn):
+                buf_d[m + k], buf_l[m + k] = cd[k], cl[k]
+            st_n[top] = _prune(buf_d, buf_l, m + cn, st_d[top], st_l[top])
+    return out[:n_out].copy()
+
+
+# task similarity's pair scores (pair_scores.py)
+
+def _dots(indptr, indices, data, i, j, out):
+    for p in range(len(i)):
+        a, a_end = indptr[i[p]], indptr[i[p] + 1]
+        b, b_end = indptr[j[p]], indptr[j[p] + 1]
+        total = 0.0
+        while a < a_end and b < b_end:
+            ca, cb = indices[a], indices[b]
+            if ca == cb:
+                total += data[a] * data[b]
+                a += 1
+                b += 1
+            elif ca < cb:
+                a += 1
+            else:
+                b += 1
+        out[p] = total
