@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from analysis.tables import schema as described
@@ -134,7 +136,7 @@ def _sheet(book, name: str, df: pd.DataFrame, schema: described.Schema, formats:
     cut = 0
     for i, row in enumerate(df.itertuples(index=False, name=None), start=1):
         for j, value in enumerate(row):
-            if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA or value == "":
+            if _missing(value) or value == "":
                 continue
             if isinstance(value, str) and len(value) > EXCEL_CELL:
                 value = value[:EXCEL_CELL - len(CUT_MARK)] + CUT_MARK
@@ -170,10 +172,19 @@ def _width(header: str, values: pd.Series, kind: str) -> float:
     head = max(_display_len(line) for line in header.split("\n"))
     longest = 10
     if kind != "date":
-        sample = values.head(500).dropna().astype(str)
-        longest = (sample.str.len() + sample.str.count("[^\x00-\u2e7f]")).quantile(0.9) if len(sample) else 0
+        # in Python over the sample: pandas' string methods cost milliseconds a column, a third
+        # of the five documents' workbook
+        sample = [str(v) for v in values.head(500).tolist() if not _missing(v)]
+        longest = float(np.quantile([_display_len(v) for v in sample], 0.9)) if sample else 0
     return min(MAX_WIDTH, max(head, longest) + 2)
 
 
+_WIDE = re.compile("[^\x00-\u2e7f]")        # characters a spreadsheet shows two columns wide
+
+
+def _missing(value) -> bool:
+    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
+
+
 def _display_len(text: str) -> int:
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+    return len(text) + len(_WIDE.findall(text))

@@ -59,16 +59,18 @@ class Block:
 
     def entries(self, docs: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The nonzero entries (row, column, value) of transform(docs), without the dense rows."""
-        rows, cols, vals = [], [], []
-        for i, terms in enumerate(docs):
-            for term, n in Counter(terms).items():
-                j = self.vocabulary.get(term)
-                if j is not None:
-                    rows.append(i)
-                    cols.append(j)
-                    vals.append(1.0 + math.log(n))
-        rows, cols = np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
-        vals = np.asarray(vals, dtype=float) * self.idf[cols]
+        # one dictionary lookup per term of the batch, then the counting in numpy; the entries come
+        # out as a Counter per unit would give them (rows ascending, terms by first occurrence), so
+        # every sum over them is the same to the last bit
+        vocabulary, width = self.vocabulary, len(self.idf)
+        ids = np.fromiter((vocabulary.get(t, -1) for terms in docs for t in terms), dtype=np.int64)
+        row_of = np.repeat(np.arange(len(docs), dtype=np.int64), [len(terms) for terms in docs])
+        known = ids >= 0
+        keys, first, counts = np.unique(row_of[known] * width + ids[known], return_index=True, return_counts=True)
+        order = np.argsort(first)
+        keys, counts = keys[order], counts[order]
+        rows, cols = keys // width, keys % width
+        vals = (1.0 + np.log(counts)) * self.idf[cols]
         norms = np.sqrt(np.bincount(rows, weights=vals * vals, minlength=len(docs)))
         return rows, cols, vals / norms[rows] if len(rows) else vals
 

@@ -199,8 +199,16 @@ def front_matter(doc: Document, lines: list[Line]) -> None:
 def compact(text: str, start: int, end: int) -> tuple[str, list[int]]:
     """text[start:end] as rules read it, whitespace dropped and width folded (a line may break
     anywhere, （ may be printed for (), with the raw offset of each character kept."""
-    offsets = [i for i in range(start, end) if text[i] not in SPACE]
-    return fold("".join(text[i] for i in offsets)), offsets
+    # by runs of non-space characters, not character by character: the readers call this on
+    # every line several times (a sixth of the time of reading a document)
+    offsets, parts = [], []
+    for run in _NON_SPACE_RUN.finditer(text, start, end):
+        parts.append(run.group())
+        offsets.extend(range(run.start(), run.end()))
+    return fold("".join(parts)), offsets
+
+
+_NON_SPACE_RUN = re.compile(f"[^{re.escape(SPACE)}]+")
 
 
 def raw_span(offsets: list[int], start: int, end: int) -> tuple[int, int]:
