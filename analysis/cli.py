@@ -114,7 +114,7 @@ def _build(args) -> int:
             print(f"rows: {name} {len(df)}", file=sys.stderr, flush=True)
     t0 = time.perf_counter()
     try:
-        outputs.write(assembled, args.out, protect, jobs=args.jobs or build.default_jobs(len(results)))
+        outputs.write(assembled, args.out, protect)
     except OSError as exc:
         raise SourceError(args.out, f"cannot write outputs ({exc.strerror or exc})") from None
     timings["write"] = time.perf_counter() - t0

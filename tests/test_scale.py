@@ -210,13 +210,11 @@ def _make_corpus(n_docs: int, folder):
     return bench.make_corpus(n_docs, folder)
 
 
-def test_the_coding_branch_and_the_workbook_in_processes_of_their_own_give_what_one_process_gives(tmp_path):
-    import zipfile
-
+def test_the_coding_branch_in_a_process_of_its_own_gives_what_one_process_gives(tmp_path):
     import pandas as pd
 
     from analysis import PARALLEL_FROM
-    from analysis.tables import assembly, outputs
+    from analysis.tables import assembly
 
     (tmp_path / "raw").mkdir()
     manifest = _make_corpus(PARALLEL_FROM, tmp_path / "raw")
@@ -230,13 +228,3 @@ def test_the_coding_branch_and_the_workbook_in_processes_of_their_own_give_what_
         pd.testing.assert_frame_equal(beside[name], alone[name], obj=name)
     assert len(alone["task_similarity"]) > 1000 and len(alone["shared_passages"]) > 100
     assert all(r.norm is None and not r.targets for r in results)       # released once the tables hold them
-    outputs.write(alone, tmp_path / "one")
-    outputs.write(alone, tmp_path / "two", jobs=2)
-    for one in sorted((tmp_path / "one").glob("*.csv")):
-        assert one.read_bytes() == (tmp_path / "two" / one.name).read_bytes(), one.name
-    books = [zipfile.ZipFile(tmp_path / d / outputs.WORKBOOK) for d in ("one", "two")]
-    parts = [n for n in books[0].namelist() if n != "docProps/core.xml"]      # core.xml: the time it was written
-    assert sorted(parts) == sorted(n for n in books[1].namelist() if n != "docProps/core.xml")
-    assert any(n.startswith("xl/worksheets/") for n in parts)
-    for n in parts:
-        assert books[0].read(n) == books[1].read(n), n

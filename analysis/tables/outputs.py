@@ -71,10 +71,10 @@ def check_target(out: Path, raw_dirs: tuple[Path, ...] = ()) -> None:
                                "(choose an empty or new folder)")
 
 
-def write(tables: dict[str, pd.DataFrame], out: Path, raw_dirs: tuple[Path, ...] = (), jobs: int = 1) -> None:
+def write(tables: dict[str, pd.DataFrame], out: Path, raw_dirs: tuple[Path, ...] = ()) -> None:
     """Every output of `tables` into `out`, switched in at once: the workbook (pure Python, the
-    slowest file) beside the Parquet files, the database and the CSVs. `jobs` is not used (kept for
-    callers): the two run as threads of this process whatever the corpus."""
+    slowest file) written beside the Parquet files, the database and the CSVs, as two threads of
+    this process (a process of its own would hold a copy of the workbook's tables)."""
     out = Path(out)
     check_target(out, raw_dirs)
     out.parent.mkdir(parents=True, exist_ok=True)
