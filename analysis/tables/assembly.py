@@ -15,7 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from analysis import PROJECT_ROOT, in_parallel, side_process
+from analysis import PROJECT_ROOT, give_back_memory, in_parallel, side_process
 from analysis.extraction import metrics
 from analysis.extraction.document import DocResult
 from analysis.reading.repairs import apply
@@ -55,6 +55,7 @@ def assemble(results: list[DocResult], overrides: Path | None = OVERRIDES_FILE,
     if release:
         for r in results:
             r.norm, r.targets, r.deadlines = None, {}, {}
+    give_back_memory()          # the rows the tables were made from
     clock.lap("tables")
     if not code_topics:
         return out
@@ -73,6 +74,7 @@ def assemble(results: list[DocResult], overrides: Path | None = OVERRIDES_FILE,
             branch_done = side.apply_async(_coded_into, (Path(handed), *branch))
         wording = shared_wording.wording_tables(docs, out["units"], out["task_agencies"], out["documents"], config,
                                                 jobs=jobs)
+        give_back_memory()      # the finder's intermediate tables, before the coded ones come back
         clock.lap("shared_passages")
         if side is not None:
             names, spent = branch_done.get()
@@ -111,6 +113,7 @@ def coded(tables: dict[str, pd.DataFrame], overrides: Path | None, per_region: i
     clock.lap("task_topics")
     own = {uid: s.own_text for uid, s in scores.items()}
     del scores          # each unit's scores and probabilities: hundreds of MB the similarity can use
+    give_back_memory()
     units = tables["units"]
     out["task_similarity"] = task_similarity.table(units, out["task_topics"], own, coder.segmenter.tokens, per_region)
     clock.lap("task_similarity")

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from analysis import DATA_DIR, in_parallel
+from analysis import DATA_DIR, give_back_memory, in_parallel
 from analysis.config import read_yaml
 from analysis.errors import SourceError
 from analysis.wording import direction, edited, formulations
@@ -147,6 +147,7 @@ def wording_tables(docs: list[tuple[str, str, str]], units: pd.DataFrame, task_a
         found = find_in_readings(readings, config.settings, pool)
         # the looser pass skips what a shared passage already holds (edited.new_rows drops it anyway)
         loose = find_in_readings(readings, config.edited, pool, known=found)
+    give_back_memory()          # the finder's candidates and alignments
     places = places_of(readings, docs, units, task_agencies, config)
     passages = _passage_rows(found, docs, places, config) if not found.empty else pd.DataFrame(columns=COLUMNS)
     phrases = formulations.order(formulations.find(readings, found, config.formulation_chars,
