@@ -61,7 +61,9 @@ def assemble(results: list[DocResult], overrides: Path | None = OVERRIDES_FILE,
         return out
     config = shared_wording.load_config()
     marked = [r.meta.doc_id for r in results if r.meta.template]
-    branch = ({name: out[name] for name in ("units", "targets", "task_agencies")}, overrides, config.per_region,
+    # only the columns the branch reads: a side process gets a copy of what it is sent
+    branch = ({"units": out["units"].drop(columns="text"), "targets": out["targets"],
+               "task_agencies": out["task_agencies"][list(_BRANCH_AGENCY_COLUMNS)]}, overrides, config.per_region,
               config.template_score, marked, {r.meta.doc_id: r.text for r in results} if marked else {})
     docs = [(r.meta.doc_id, r.meta.region, r.text) for r in results]
     parallel = in_parallel(jobs, len(results))
@@ -82,6 +84,9 @@ def assemble(results: list[DocResult], overrides: Path | None = OVERRIDES_FILE,
             clock.lap("coding_wait")           # what the branch took beyond the wording stage
             clock.add(spent, peaks=False)
     return _in_order(out, coded_tables, wording)
+
+
+_BRANCH_AGENCY_COLUMNS = ("unit_id", "raw", "char_start", "char_end")     # the agencies' text in a unit (topics)
 
 
 def _in_order(out: dict, coded_tables: dict, wording: dict) -> dict[str, pd.DataFrame]:
