@@ -86,7 +86,7 @@ def write(tables: dict[str, pd.DataFrame], out: Path, raw_dirs: tuple[Path, ...]
         # Parquet files, the data package, the database and the CSVs (C++ in pyarrow and DuckDB,
         # which let go of the interpreter while they work) in another, on the other core
         with ThreadPoolExecutor(1) as files:
-            done = files.submit(_table_files, tmp, tables, described)
+            done = files.submit(table_files, tmp, tables, described)
             workbook.write(tmp / WORKBOOK, tables, described)
             written = done.result()
         written += [WORKBOOK, datapackage.NAME, DATABASE]
@@ -98,7 +98,7 @@ def write(tables: dict[str, pd.DataFrame], out: Path, raw_dirs: tuple[Path, ...]
         shutil.rmtree(tmp, ignore_errors=True)  # after the switch it holds the previous output
 
 
-def _table_files(tmp: Path, tables: dict[str, pd.DataFrame], described: schema.Schema) -> list[str]:
+def table_files(tmp: Path, tables: dict[str, pd.DataFrame], described: schema.Schema) -> list[str]:
     """Each table as Parquet, the data package, and the database with the CSVs made from it; the
     tables' file names."""
     import pyarrow.parquet as pq
