@@ -44,14 +44,6 @@ def sheets(tables: dict[str, pd.DataFrame], schema: described.Schema) -> dict[st
     return out
 
 
-def inputs(tables: dict[str, pd.DataFrame], schema: described.Schema) -> dict[str, pd.DataFrame]:
-    """The tables the workbook reads: its sheets' and those the tasks sheet is made from."""
-    return {name: df for name, df in tables.items() if name in schema.workbook or name in _TASKS_FROM}
-
-
-_TASKS_FROM = ("units", "task_agencies", "task_topics", "deadlines", "targets")
-
-
 def tasks(t: dict[str, pd.DataFrame], schema: described.Schema) -> pd.DataFrame:
     """One row per task: its agencies by role (Chinese 、-joined, English ;-joined), primary topic,
     earliest deadline and number of targets."""

@@ -70,7 +70,8 @@ class Block:
         order = np.argsort(first)
         keys, counts = keys[order], counts[order]
         rows, cols = keys // width, keys % width
-        vals = (1.0 + np.log(counts)) * self.idf[cols]
+        # libm's log, as the loop took it (numpy's own log may differ by an ulp on some CPUs)
+        vals = (1.0 + np.fromiter(map(math.log, counts.tolist()), dtype=float, count=len(counts))) * self.idf[cols]
         norms = np.sqrt(np.bincount(rows, weights=vals * vals, minlength=len(docs)))
         return rows, cols, vals / norms[rows] if len(rows) else vals
 
