@@ -83,8 +83,9 @@ def write(tables: dict[str, pd.DataFrame], out: Path, raw_dirs: tuple[Path, ...]
     try:
         described = schema.load()
         # the workbook (xlsxwriter: pure Python, holding the interpreter) in this thread; the
-        # Parquet files, the data package, the database and the CSVs (C++ in pyarrow and DuckDB,
-        # which let go of the interpreter while they work) in another, on the other core
+        # Parquet files, the data package, the database and the CSVs in another, whose C++ work
+        # (pyarrow, DuckDB) lets go of the interpreter: on a corpus the two overlap on two cores
+        # (for five documents hardly, DuckDB's import and planning being Python-bound)
         with ThreadPoolExecutor(1) as files:
             done = files.submit(table_files, tmp, tables, described)
             workbook.write(tmp / WORKBOOK, tables, described)

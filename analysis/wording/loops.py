@@ -7,7 +7,8 @@ numpy arrays and numbers, no recursion.
 
     _same, _grow              the finder: maximal exact matches grown from seed runs (matches.exact_matches)
     _crosses, _chain          the finder: matches of a document pair chained across edits (matches.chains)
-    _prune, _pair, _walk      maximal phrases: the bottom-up walk over the LCP intervals (maximal.shared_nodes)
+    _prune, _two_others,
+    _pair, _join, _walk       maximal phrases: the bottom-up walk over the LCP intervals (maximal.shared_nodes)
     _dots                     task similarity: exact scores of candidate pairs (pair_scores.row_dots)
 """
 
@@ -122,29 +123,24 @@ def _prune(d_in, l_in, n_in, d_out, l_out):
     character than x1's and different documents are kept. Returns the number kept."""
     if n_in == 0:
         return 0
-    d1, l1 = d_in[0], l_in[0]
-    d_out[0], l_out[0] = d1, l1
-    m = 1
-    a1 = -1
+    d_out[0], l_out[0] = d_in[0], l_in[0]
+    m = _two_others(d_in, l_in, n_in, d_out, l_out, 1)       # other documents than x1's
+    return _two_others(l_in, d_in, n_in, l_out, d_out, m)    # other preceding characters than x1's
+
+
+def _two_others(key, other, n_in, key_out, other_out, m):
+    """_prune's half for one field: after the first item, the first item whose `key` differs from
+    the first's, then the first such item whose `other` differs from that one's, appended to the
+    outputs at m; the new count."""
+    first, a1 = key[0], -1
     for k in range(1, n_in):
-        if d_in[k] != d1:
+        if key[k] != first:
             if a1 < 0:
                 a1 = k
-                d_out[m], l_out[m] = d_in[k], l_in[k]
+                key_out[m], other_out[m] = key[k], other[k]
                 m += 1
-            elif l_in[k] != l_in[a1]:
-                d_out[m], l_out[m] = d_in[k], l_in[k]
-                m += 1
-                break
-    b1 = -1
-    for k in range(1, n_in):
-        if l_in[k] != l1:
-            if b1 < 0:
-                b1 = k
-                d_out[m], l_out[m] = d_in[k], l_in[k]
-                m += 1
-            elif d_in[k] != d_in[b1]:
-                d_out[m], l_out[m] = d_in[k], l_in[k]
+            elif other[k] != other[a1]:
+                key_out[m], other_out[m] = key[k], other[k]
                 m += 1
                 break
     return m
@@ -185,15 +181,8 @@ def _walk(sa, lcp, doc, left, min_chars):
         cd[0], cl[0] = doc[i - 1], left[i - 1]      # the leaf i - 1 is the last child
         cn = 1
         while top >= 0 and h < st_lcp[top]:
-            # the child joins the node on top, which then closes
-            if st_n[top] > 0 and not st_found[top]:
-                st_found[top] = _pair(st_d[top], st_l[top], st_n[top], cd, cl, cn)
-            m = st_n[top]
-            for k in range(m):
-                buf_d[k], buf_l[k] = st_d[top, k], st_l[top, k]
-            for k in range(cn):
-                buf_d[m + k], buf_l[m + k] = cd[k], cl[k]
-            cn = _prune(buf_d, buf_l, m + cn, cd, cl)
+            # the child joins the node on top, which then closes and is the next child
+            cn = _join(top, st_d, st_l, st_n, st_found, cd, cl, cn, buf_d, buf_l, cd, cl)
             if st_found[top] and st_lcp[top] >= min_chars:
                 out[n_out, 0], out[n_out, 1], out[n_out, 2] = st_lb[top], i - 1, st_lcp[top]
                 n_out += 1
@@ -208,15 +197,22 @@ def _walk(sa, lcp, doc, left, min_chars):
                 st_d[top, k], st_l[top, k] = cd[k], cl[k]
             st_n[top] = cn
         else:
-            if st_n[top] > 0 and not st_found[top]:
-                st_found[top] = _pair(st_d[top], st_l[top], st_n[top], cd, cl, cn)
-            m = st_n[top]
-            for k in range(m):
-                buf_d[k], buf_l[k] = st_d[top, k], st_l[top, k]
-            for k in range(cn):
-                buf_d[m + k], buf_l[m + k] = cd[k], cl[k]
-            st_n[top] = _prune(buf_d, buf_l, m + cn, st_d[top], st_l[top])
+            st_n[top] = _join(top, st_d, st_l, st_n, st_found, cd, cl, cn, buf_d, buf_l, st_d[top], st_l[top])
     return out[:n_out].copy()
+
+
+def _join(top, st_d, st_l, st_n, st_found, cd, cl, cn, buf_d, buf_l, d_out, l_out):
+    """A child's witnesses (cd, cl)[:cn] joined to the node on top of the stack: whether the node
+    now holds a pair (st_found), and the pruned witnesses of both written to (d_out, l_out); the
+    number kept."""
+    if st_n[top] > 0 and not st_found[top]:
+        st_found[top] = _pair(st_d[top], st_l[top], st_n[top], cd, cl, cn)
+    m = st_n[top]
+    for k in range(m):
+        buf_d[k], buf_l[k] = st_d[top, k], st_l[top, k]
+    for k in range(cn):
+        buf_d[m + k], buf_l[m + k] = cd[k], cl[k]
+    return _prune(buf_d, buf_l, m + cn, d_out, l_out)
 
 
 # task similarity's pair scores (pair_scores.py)

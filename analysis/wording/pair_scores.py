@@ -20,5 +20,5 @@ def row_dots(X: sparse.csr_matrix, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         X = X.sorted_indices()
     out = np.empty(len(i), dtype=np.float64)
     kernels.compiled()._dots(X.indptr.astype(np.int64), X.indices.astype(np.int64), X.data.astype(np.float64),
-          np.asarray(i, dtype=np.int64), np.asarray(j, dtype=np.int64), out)
+                             np.asarray(i, dtype=np.int64), np.asarray(j, dtype=np.int64), out)
     return out
