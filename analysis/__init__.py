@@ -8,14 +8,83 @@ RAW_DIR = DATA_DIR / "raw"
 PROCESSED_DIR = DATA_DIR / "processed"
 MANIFEST = RAW_DIR / "documents.yml"
 
-# Below this many documents a worker process costs more (starting, sending tables) than it saves:
-# the build reads, finds shared wording, codes and writes in one process.
+# Below this many documents a pool of fresh worker processes costs more (starting, importing,
+# sending tables) than it saves: documents are read and shared wording found in the build's own
+# process, and a second core, if any, gets a forked copy of it (`beside`) for the topic coding and
+# the table files.
 PARALLEL_FROM = 16
 
 
 def in_parallel(jobs: int, n_docs: int) -> bool:
     """Whether a stage given `jobs` processes runs work in processes of its own for `n_docs` documents."""
     return jobs > 1 and n_docs >= PARALLEL_FROM
+
+
+def cores() -> int:
+    """The cores this process may run on."""
+    import os
+
+    return max(1, len(os.sched_getaffinity(0))) if hasattr(os, "sched_getaffinity") else max(1, os.cpu_count() or 1)
+
+
+def can_fork() -> bool:
+    """Whether `beside` forks: on Linux (macOS's system libraries are not safe to use in a forked copy)."""
+    import multiprocessing
+    import sys
+
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+
+
+class beside:
+    """`fn(*args)` run in a forked copy of this process while this one goes on: nothing is sent to
+    it (it has this process's memory, copied only where written), its result comes back pickled.
+    `result()` waits for it, raising what it raised; leaving the `with` block ends it, at once when
+    the caller failed. For the small inputs it is used with (a few documents' tables) a fork takes
+    a few milliseconds, where a fresh process would spend half a second importing pandas."""
+
+    def __init__(self, fn, *args):
+        import multiprocessing
+        import sys
+
+        for stream in (sys.stdout, sys.stderr):     # else the copy would print this process's unflushed output again
+            stream.flush()
+        context = multiprocessing.get_context("fork")
+        self._receive, send = context.Pipe(duplex=False)
+        self._process = context.Process(target=_run_beside, args=(send, fn, args), daemon=True)
+        self._process.start()
+        send.close()
+
+    def result(self):
+        try:
+            ok, value = self._receive.recv()
+        except EOFError:        # it died without a word: killed, or out of memory
+            self._process.join()
+            raise RuntimeError(f"the side process ended (exit code {self._process.exitcode}) before its result") from None
+        self._process.join()
+        if ok:
+            return value
+        raise value
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *failed):
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+        self._receive.close()
+
+
+def _run_beside(send, fn, args) -> None:
+    try:
+        out = (True, fn(*args))
+    except BaseException as exc:    # noqa: BLE001 - the caller raises it
+        out = (False, exc)
+    try:
+        send.send(out)
+    except Exception as exc:        # noqa: BLE001 - an exception that cannot be pickled: its words
+        send.send((False, RuntimeError(f"{type(out[1]).__name__}: {out[1]}" if not out[0] else str(exc))))
+    send.close()
 
 
 def side_process(wanted: bool):

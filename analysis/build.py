@@ -1,14 +1,14 @@
 """The build: the manifest's documents, each read, checked and extracted (`extraction.document`).
 
-Documents are independent until the tables are assembled, so with `jobs` > 1 they are read in
-that many processes; results come back in manifest order, so the outputs are the same as with
-one, and the first bad document in manifest order is the error reported.
-The tables of DATA_MODEL.md are assembled from the results by `analysis.tables.assembly`.
+Documents are independent until the tables are assembled, so with `jobs` > 1 (and a corpus of
+PARALLEL_FROM documents or more) they are read in that many processes; results come back in
+manifest order, so the outputs are the same as with one, and the first bad document in manifest
+order is the error reported. The tables of DATA_MODEL.md are assembled from the results by
+`analysis.tables.assembly`.
 """
 
 from __future__ import annotations
 
-import os
 import time
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
@@ -16,15 +16,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import MANIFEST, PARALLEL_FROM, RAW_DIR
+from analysis import MANIFEST, RAW_DIR, cores, in_parallel
 from analysis.errors import SourceError
 from analysis.extraction.document import DocResult, process
 from analysis.reading.manifest import load_manifest
 
 
-def default_jobs(n_docs: int) -> int:
-    """The processes `build` uses unless told: one for a few documents, else one per available core."""
-    return 1 if n_docs < PARALLEL_FROM else max(1, len(os.sched_getaffinity(0)))
+def default_jobs(n_docs: int | None = None) -> int:
+    """The processes `build` uses unless told: one per available core. Below PARALLEL_FROM
+    documents they are not a pool: the documents are read in this process, and a second core runs
+    a forked copy of it for the topic coding and the table files (`analysis.beside`)."""
+    return cores()
 
 
 def build_all(manifest: Path = MANIFEST, raw_dir: Path = RAW_DIR, timings: dict | None = None,
@@ -43,7 +45,7 @@ def build_all(manifest: Path = MANIFEST, raw_dir: Path = RAW_DIR, timings: dict 
         if not meta.raw_path(raw_dir).is_file():
             raise SourceError(manifest, f"document {meta.doc_id}: file '{meta.file}' not found in {raw_dir}", meta.line)
     jobs = jobs or default_jobs(len(docs))
-    if jobs <= 1 or len(docs) <= 1:
+    if not in_parallel(jobs, len(docs)):
         results = [process(meta, raw_dir, timings, strict) for meta in docs]
     else:
         with ProcessPoolExecutor(min(jobs, len(docs))) as pool:

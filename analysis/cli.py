@@ -25,8 +25,9 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--overrides", type=Path, default=OVERRIDES_FILE,
                    help="topic overrides applied last (default data/taxonomy/overrides.csv)")
     b.add_argument("--jobs", type=_jobs, default=0, metavar="N",
-                   help="processes reading the documents and finding shared wording (default: 1 below 16 "
-                        "documents, else one per core); the outputs are the same for every N")
+                   help="processes the build uses (default: one per core); from 16 documents on they read the "
+                        "documents and find shared wording, with fewer a second one codes topics and writes "
+                        "the table files meanwhile; the outputs are the same for every N")
     b.add_argument("--timings", action="store_true",
                    help="print the seconds of each stage to stderr ('timing: STAGE SECONDS')")
     tp = sub.add_parser("topics", help="agreement of the topic coding with hand coding, or why a task got its codes")
@@ -106,15 +107,15 @@ def _build(args) -> int:
     timings: dict[str, float] = {}
     results = build.build_all(args.manifest, raw_dir, timings, strict=args.strict, jobs=args.jobs)
     # the report reads only the results' metadata, so their readings go once the tables hold them
-    assembled = tables.assemble(results, overrides=args.overrides, timings=timings,
-                                jobs=args.jobs or build.default_jobs(len(results)), release=True)
+    jobs = args.jobs or build.default_jobs()
+    assembled = tables.assemble(results, overrides=args.overrides, timings=timings, jobs=jobs, release=True)
     if args.timings:       # before the write, so a build stopped there still shows what it did
         _print_timings(timings)
         for name, df in assembled.items():
             print(f"rows: {name} {len(df)}", file=sys.stderr, flush=True)
     t0 = time.perf_counter()
     try:
-        outputs.write(assembled, args.out, protect)
+        outputs.write(assembled, args.out, protect, jobs=jobs)
     except OSError as exc:
         raise SourceError(args.out, f"cannot write outputs ({exc.strerror or exc})") from None
     timings["write"] = time.perf_counter() - t0

@@ -15,16 +15,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from analysis import PROJECT_ROOT, give_back_memory, in_parallel, side_process
+from analysis import PROJECT_ROOT, beside, can_fork, give_back_memory, in_parallel, side_process
 from analysis.extraction import metrics
 from analysis.extraction.document import DocResult
 from analysis.reading.repairs import apply
-from analysis.topics import table as topics
 from analysis.topics.codebook import OVERRIDES_FILE, load_codebook
-from analysis.topics.coder import TopicCoder
 from analysis.wording import shared_passages as shared_wording
-from analysis.wording import similarity as task_similarity
-from analysis.wording import templates
 
 TABLES = ("documents", "units", "task_agencies", "agencies", "targets", "deadlines", "repairs")
 
@@ -35,8 +31,9 @@ def assemble(results: list[DocResult], overrides: Path | None = OVERRIDES_FILE,
     """All processed tables; task_topics is coded with `overrides` applied (None: automatic only).
     Without `code_topics` the tables of topics and wording are left out. `timings` gains the
     seconds of each stage (the global ones: each reads every document). `jobs`: processes the
-    wording stage may use; with more than one, on a corpus of PARALLEL_FROM documents or more,
-    the coding branch (`coded`) runs in a process of its own meanwhile. With `release`, each
+    wording stage may use; with more than one, the coding branch (`coded`) runs meanwhile in a
+    process of its own (on a corpus of PARALLEL_FROM documents or more) or in a forked copy of
+    this one (`analysis.beside`, fewer documents). With `release`, each
     result's readings (units, agencies, targets, deadlines) are dropped once the tables hold them,
     for a caller that needs only the results' metadata afterwards (at 1,000 documents they hold
     about 400 MB the wording stage can use)."""
@@ -67,20 +64,27 @@ def assemble(results: list[DocResult], overrides: Path | None = OVERRIDES_FILE,
               config.template_score, marked, {r.meta.doc_id: r.text for r in results} if marked else {})
     docs = [(r.meta.doc_id, r.meta.region, r.text) for r in results]
     parallel = in_parallel(jobs, len(results))
+    # a few documents: a forked copy codes them meanwhile (it has the tables already; its own
+    # are small to send back); a corpus: a fresh process that gets only the branch's columns
+    forked = jobs > 1 and not parallel and can_fork()
     with (side_process(parallel) as side,
+          beside(coded, *branch) if forked else nullcontext() as copy,
           tempfile.TemporaryDirectory(prefix="analysis-coded-") if parallel else nullcontext() as handed):
-        if side is None:
+        if side is None and copy is None:
             coded_tables, spent = coded(*branch)
             clock.add(spent)
-        else:
+        elif side is not None:
             branch_done = side.apply_async(_coded_into, (Path(handed), *branch))
         wording = shared_wording.wording_tables(docs, out["units"], out["task_agencies"], out["documents"], config,
                                                 jobs=jobs)
         give_back_memory()      # the finder's intermediate tables, before the coded ones come back
         clock.lap("shared_passages")
-        if side is not None:
-            names, spent = branch_done.get()
-            coded_tables = {name: pq.read_table(Path(handed) / f"{name}.parquet").to_pandas() for name in names}
+        if side is not None or copy is not None:
+            if copy is not None:
+                coded_tables, spent = copy.result()
+            else:
+                names, spent = branch_done.get()
+                coded_tables = {name: pq.read_table(Path(handed) / f"{name}.parquet").to_pandas() for name in names}
             clock.lap("coding_wait")           # what the branch took beyond the wording stage
             clock.add(spent, peaks=False)
     return _in_order(out, coded_tables, wording)
@@ -110,6 +114,12 @@ def coded(tables: dict[str, pd.DataFrame], overrides: Path | None, per_region: i
     task_similarity and template_alignment from the tasks' own texts and the coder's tokens;
     with the seconds (and peak memory) of each of its stages. `marked`: the documents marked as
     templates; `texts`: doc_id -> raw text (needed only when some document is marked)."""
+    # imported here, where the branch runs: in a forked copy they cost the build's own process nothing
+    from analysis.topics import table as topics
+    from analysis.topics.coder import TopicCoder
+    from analysis.wording import similarity as task_similarity
+    from analysis.wording import templates
+
     spent: dict = {}
     clock = _Clock(spent)
     out = {}

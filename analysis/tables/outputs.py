@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import PROJECT_ROOT, RAW_DIR
+from analysis import PROJECT_ROOT, RAW_DIR, beside, can_fork, in_parallel
 from analysis.errors import SourceError
 from analysis.tables import datapackage, schema, workbook
 from analysis.tables.staging import PREFIX, remove_stale
@@ -71,10 +71,12 @@ def check_target(out: Path, raw_dirs: tuple[Path, ...] = ()) -> None:
                                "(choose an empty or new folder)")
 
 
-def write(tables: dict[str, pd.DataFrame], out: Path, raw_dirs: tuple[Path, ...] = ()) -> None:
+def write(tables: dict[str, pd.DataFrame], out: Path, raw_dirs: tuple[Path, ...] = (), jobs: int = 1) -> None:
     """Every output of `tables` into `out`, switched in at once: the workbook (pure Python, the
-    slowest file) written beside the Parquet files, the database and the CSVs, as two threads of
-    this process (a process of its own would hold a copy of the workbook's tables)."""
+    slowest file) written beside the Parquet files, the database and the CSVs. With `jobs` > 1 and
+    a few documents, those are written by a forked copy of this process (`analysis.beside`: the
+    two run on two cores); else by a second thread (a process of a corpus's size would hold a
+    copy of every table it touched)."""
     out = Path(out)
     check_target(out, raw_dirs)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -82,14 +84,18 @@ def write(tables: dict[str, pd.DataFrame], out: Path, raw_dirs: tuple[Path, ...]
     tmp = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{out.name}-{os.getpid()}-", dir=out.parent))
     try:
         described = schema.load()
-        # the workbook (xlsxwriter: pure Python, holding the interpreter) in this thread; the
-        # Parquet files, the data package, the database and the CSVs in another, whose C++ work
-        # (pyarrow, DuckDB) lets go of the interpreter: on a corpus the two overlap on two cores
-        # (for five documents hardly, DuckDB's import and planning being Python-bound)
-        with ThreadPoolExecutor(1) as files:
-            done = files.submit(table_files, tmp, tables, described)
-            workbook.write(tmp / WORKBOOK, tables, described)
-            written = done.result()
+        if jobs > 1 and not in_parallel(jobs, len(tables.get("documents", ()))) and can_fork():
+            with beside(table_files, tmp, tables, described) as files:
+                workbook.write(tmp / WORKBOOK, tables, described)
+                written = files.result()
+        else:
+            # the workbook (xlsxwriter: pure Python, holding the interpreter) in this thread; the
+            # files in another, whose C++ work (pyarrow, DuckDB) lets go of the interpreter: on a
+            # corpus the two overlap on two cores
+            with ThreadPoolExecutor(1) as files:
+                done = files.submit(table_files, tmp, tables, described)
+                workbook.write(tmp / WORKBOOK, tables, described)
+                written = done.result()
         written += [WORKBOOK, datapackage.NAME, DATABASE]
         (tmp / MARKER).write_text("".join(f"{n}\n" for n in written), encoding="utf-8")
         _carry_over(out, tmp)
