@@ -22,7 +22,7 @@ from analysis.extraction.document import DocResult, process
 from analysis.reading.manifest import load_manifest
 
 
-def default_jobs(n_docs: int | None = None) -> int:
+def default_jobs() -> int:
     """The processes `build` uses unless told: one per available core. Below PARALLEL_FROM
     documents they are not a pool: the documents are read in this process, and a second core runs
     a forked copy of it for the topic coding and the table files (`analysis.beside`)."""
@@ -44,7 +44,7 @@ def build_all(manifest: Path = MANIFEST, raw_dir: Path = RAW_DIR, timings: dict 
                                         f"{raw_dir} (symlinks included): copy the file into it", meta.line)
         if not meta.raw_path(raw_dir).is_file():
             raise SourceError(manifest, f"document {meta.doc_id}: file '{meta.file}' not found in {raw_dir}", meta.line)
-    jobs = jobs or default_jobs(len(docs))
+    jobs = jobs or default_jobs()
     if not in_parallel(jobs, len(docs)):
         results = [process(meta, raw_dir, timings, strict) for meta in docs]
     else:

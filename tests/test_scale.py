@@ -31,7 +31,9 @@ def test_build_with_two_processes_writes_the_same_bytes_as_with_one(tmp_path):
     assert one.returncode == 0 and two.returncode == 0, one.stderr + two.stderr
     names = sorted(p.name for p in (tmp_path / "one").glob("*.csv"))
     assert len(names) == 14
-    for name in names:
+    parquet = sorted(p.name for p in (tmp_path / "one").glob("*.parquet"))
+    assert len(parquet) == 14
+    for name in [*names, *parquet, "datapackage.json"]:
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
     assert one.stdout.replace(str(tmp_path / "one"), "") == two.stdout.replace(str(tmp_path / "two"), "")
 
@@ -52,16 +54,25 @@ def test_jobs_must_be_a_whole_number(tmp_path):
     assert proc.returncode == 2 and "--jobs: must be a whole number" in proc.stderr
 
 
-def test_timings_name_every_stage(tmp_path):
-    proc = _cli_build(MANIFEST, tmp_path / "out", "--timings")
+@pytest.mark.parametrize("jobs, branch", [
+    ("1", ["task_topics", "task_similarity", "template_alignment", "shared_passages"]),
+    # two cores: the coding branch runs in a forked copy beside the wording stage; its stages are
+    # reported when it comes back, after what the build waited for it
+    ("2", ["shared_passages", "coding_wait", "task_topics", "task_similarity", "template_alignment"]),
+])
+def test_timings_name_every_stage(tmp_path, jobs, branch):
+    proc = _cli_build(MANIFEST, tmp_path / "out", "--timings", "--jobs", jobs)
     stages = [line.split()[1] for line in proc.stderr.splitlines() if line.startswith("timing: ")]
-    assert stages == ["read", "normalize", "extract", "documents", "tables", "task_topics", "task_similarity",
-                      "template_alignment", "shared_passages", "write", "report"]
+    assert stages == ["read", "normalize", "extract", "documents", "tables", *branch, "write", "report"]
 
 
-def test_default_jobs_is_one_for_a_few_documents_and_a_core_each_beyond():
-    assert build.default_jobs(5) == 1
-    assert build.default_jobs(build.PARALLEL_FROM) >= 1
+def test_default_jobs_is_a_process_per_core_the_build_may_use(monkeypatch):
+    import os
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 3, 5}, raising=False)
+    assert build.default_jobs() == 3
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(), raising=False)
+    assert build.default_jobs() == 1
 
 
 def test_a_source_error_crosses_a_process_boundary_whole():
@@ -228,3 +239,87 @@ def test_the_coding_branch_in_a_process_of_its_own_gives_what_one_process_gives(
         pd.testing.assert_frame_equal(beside[name], alone[name], obj=name)
     assert len(alone["task_similarity"]) > 1000 and len(alone["shared_passages"]) > 100
     assert all(r.norm is None and not r.targets for r in results)       # released once the tables hold them
+
+
+def _own_pid(offset: int) -> int:
+    import os
+
+    return os.getpid() + offset
+
+
+def _fail(message: str):
+    raise SourceError("data/raw/x.txt", message, 3, 1)
+
+
+class _Unpicklable(Exception):
+    def __reduce__(self):
+        raise TypeError("not this one")
+
+
+def _fail_unpicklably():
+    raise _Unpicklable("a lock inside")
+
+
+def _die():
+    import os
+
+    os._exit(7)
+
+
+def _note_pid_and_wait(path):
+    import os
+    import time
+
+    path.write_text(str(os.getpid()))
+    time.sleep(120)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="beside forks on Linux only")
+def test_beside_runs_in_a_forked_copy_and_hands_back_its_result_or_its_error(tmp_path):
+    import os
+
+    from analysis import beside
+
+    with beside(_own_pid, 1000) as copy:
+        assert copy.result() not in (os.getpid(), os.getpid() + 1000)
+    with beside(_fail, "task 3 has no agency") as copy, pytest.raises(SourceError) as err:
+        copy.result()
+    assert str(err.value) == "data/raw/x.txt:3:1: task 3 has no agency"
+    with beside(_fail_unpicklably) as copy, pytest.raises(RuntimeError, match="_Unpicklable: a lock inside"):
+        copy.result()
+    with beside(_die) as copy, pytest.raises(RuntimeError, match=r"exit code 7"):
+        copy.result()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="beside forks on Linux only")
+def test_beside_ends_its_copy_when_the_caller_fails(tmp_path):
+    import os
+    import time
+
+    from analysis import beside
+
+    flag = tmp_path / "pid"
+    with pytest.raises(KeyError), beside(_note_pid_and_wait, flag):
+        for _ in range(600):        # the copy has started once it wrote its pid
+            if flag.exists() and flag.read_text():
+                break
+            time.sleep(0.05)
+        raise KeyError("the caller failed")
+    with pytest.raises(ProcessLookupError):     # ended and reaped, not left sleeping
+        os.kill(int(flag.read_text()), 0)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="beside forks on Linux only")
+def test_the_coding_branch_in_a_forked_copy_gives_what_one_process_gives():
+    import pandas as pd
+
+    from analysis.tables import assembly
+
+    results = build.build_all(jobs=1)
+    alone = assembly.assemble(results, jobs=1)
+    timings: dict = {}
+    forked = assembly.assemble(results, jobs=2, timings=timings)
+    assert "coding_wait" in timings and timings["task_topics"] > 0
+    assert list(forked) == list(alone)
+    for name in alone:
+        pd.testing.assert_frame_equal(forked[name], alone[name], obj=name)
