@@ -40,9 +40,13 @@ class beside:
     it (it has this process's memory, copied only where written), its result comes back pickled.
     `result()` waits for it, raising what it raised; leaving the `with` block ends it, at once when
     the caller failed. For the small inputs it is used with (a few documents' tables) a fork takes
-    a few milliseconds, where a fresh process would spend half a second importing pandas."""
+    a few milliseconds, where a fresh process would spend half a second importing pandas.
 
-    def __init__(self, fn, *args):
+    With `inbox`, the copy is started before its input exists: it runs `fn(receive, *args)` and
+    `receive()` returns what this process later hands it with `send` (pickled, sent by a thread,
+    so this process goes on while the copy is still busy getting ready)."""
+
+    def __init__(self, fn, *args, inbox: bool = False):
         import multiprocessing
         import sys
 
@@ -50,9 +54,28 @@ class beside:
             stream.flush()
         context = multiprocessing.get_context("fork")
         self._receive, send = context.Pipe(duplex=False)
+        self._inbox = self._sending = None
+        if inbox:
+            receive, self._inbox = context.Pipe(duplex=False)
+            args = (receive.recv, *args)
         self._process = context.Process(target=_run_beside, args=(send, fn, args), daemon=True)
         self._process.start()
         send.close()
+        if inbox:
+            receive.close()
+
+    def send(self, value) -> None:
+        """Hand `value` to the copy's `receive()` (once)."""
+        import threading
+
+        def post():
+            try:
+                self._inbox.send(value)
+            except OSError:     # the copy is gone; result() says how it ended
+                pass
+
+        self._sending = threading.Thread(target=post, daemon=True)
+        self._sending.start()
 
     def result(self):
         try:
@@ -72,7 +95,11 @@ class beside:
         if self._process.is_alive():
             self._process.terminate()
         self._process.join()
-        self._receive.close()
+        if self._sending is not None:
+            self._sending.join()
+        for pipe in (self._receive, self._inbox):
+            if pipe is not None:
+                pipe.close()
 
 
 def _run_beside(send, fn, args) -> None:

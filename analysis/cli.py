@@ -95,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _build(args) -> int:
     from analysis import build
+    from analysis.reading.manifest import load_manifest
     from analysis.tables import assembly as tables
     from analysis.tables import build_report as report
     from analysis.tables import outputs
@@ -105,10 +106,13 @@ def _build(args) -> int:
     protect = (raw_dir, args.manifest.parent)
     outputs.check_target(args.out, protect)  # before the work, so a refusal costs nothing
     timings: dict[str, float] = {}
-    results = build.build_all(args.manifest, raw_dir, timings, strict=args.strict, jobs=args.jobs)
-    # the report reads only the results' metadata, so their readings go once the tables hold them
     jobs = args.jobs or build.default_jobs()
-    assembled = tables.assemble(results, overrides=args.overrides, timings=timings, jobs=jobs, release=True)
+    # a few documents: the coding branch gets ready on a second core while they are read
+    with tables.coding_ahead(jobs, len(load_manifest(args.manifest))) as ahead:
+        results = build.build_all(args.manifest, raw_dir, timings, strict=args.strict, jobs=jobs)
+        # the report reads only the results' metadata, so their readings go once the tables hold them
+        assembled = tables.assemble(results, overrides=args.overrides, timings=timings, jobs=jobs, release=True,
+                                    ahead=ahead)
     if args.timings:       # before the write, so a build stopped there still shows what it did
         _print_timings(timings)
         for name, df in assembled.items():

@@ -323,3 +323,40 @@ def test_the_coding_branch_in_a_forked_copy_gives_what_one_process_gives():
     assert list(forked) == list(alone)
     for name in alone:
         pd.testing.assert_frame_equal(forked[name], alone[name], obj=name)
+
+
+def _doubled_when_sent(receive, offset):
+    return [2 * x + offset for x in receive()]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="beside forks on Linux only")
+def test_beside_with_an_inbox_starts_first_and_gets_its_input_later():
+    from analysis import beside
+
+    with beside(_doubled_when_sent, 1, inbox=True) as copy:
+        copy.send(list(range(100_000)))         # more than a pipe's buffer: sent while this goes on
+        got = copy.result()
+    assert got[:3] == [1, 3, 5] and len(got) == 100_000
+    with beside(lambda receive: _die(), inbox=True) as copy:
+        copy.send(list(range(100_000)))         # to a copy that is gone: no error here
+        with pytest.raises(RuntimeError, match="exit code 7"):
+            copy.result()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="beside forks on Linux only")
+def test_the_coding_branch_got_ready_ahead_gives_what_one_process_gives():
+    import pandas as pd
+
+    from analysis.tables import assembly
+
+    with assembly.coding_ahead(2, 5) as ahead:
+        assert ahead is not None
+        results = build.build_all(jobs=1)
+        timings: dict = {}
+        early = assembly.assemble(results, jobs=2, timings=timings, ahead=ahead)
+    assert "coding_wait" in timings and timings["task_topics"] > 0
+    alone = assembly.assemble(results, jobs=1)
+    for name in alone:
+        pd.testing.assert_frame_equal(early[name], alone[name], obj=name)
+    with assembly.coding_ahead(1, 5) as none, assembly.coding_ahead(2, 1_000) as none_either:
+        assert none is None and none_either is None      # one job, or a corpus: no copy ahead

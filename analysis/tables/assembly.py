@@ -27,13 +27,14 @@ TABLES = ("documents", "units", "task_agencies", "agencies", "targets", "deadlin
 
 def assemble(results: list[DocResult], overrides: Path | None = OVERRIDES_FILE,
              code_topics: bool = True, timings: dict | None = None, jobs: int = 1,
-             release: bool = False) -> dict[str, pd.DataFrame]:
+             release: bool = False, ahead: beside | None = None) -> dict[str, pd.DataFrame]:
     """All processed tables; task_topics is coded with `overrides` applied (None: automatic only).
     Without `code_topics` the tables of topics and wording are left out. `timings` gains the
     seconds of each stage (the global ones: each reads every document). `jobs`: processes the
     wording stage may use; with more than one, the coding branch (`coded`) runs meanwhile in a
     process of its own (on a corpus of PARALLEL_FROM documents or more) or in a forked copy of
-    this one (`analysis.beside`, fewer documents). With `release`, each
+    this one (`analysis.beside`, fewer documents): `ahead`, when `coding_ahead` started it before
+    the documents were read, else forked here. With `release`, each
     result's readings (units, agencies, targets, deadlines) are dropped once the tables hold them,
     for a caller that needs only the results' metadata afterwards (at 1,000 documents they hold
     about 400 MB the wording stage can use)."""
@@ -66,10 +67,12 @@ def assemble(results: list[DocResult], overrides: Path | None = OVERRIDES_FILE,
     parallel = in_parallel(jobs, len(results))
     # a few documents: a forked copy codes them meanwhile (it has the tables already; its own
     # are small to send back); a corpus: a fresh process that gets only the branch's columns
-    forked = jobs > 1 and not parallel and can_fork()
+    forked = ahead is None and jobs > 1 and not parallel and can_fork()
     with (side_process(parallel) as side,
-          beside(coded, *branch) if forked else nullcontext() as copy,
+          beside(coded, *branch) if forked else nullcontext(ahead) as copy,
           tempfile.TemporaryDirectory(prefix="analysis-coded-") if parallel else nullcontext() as handed):
+        if ahead is not None:
+            ahead.send(branch)
         if side is None and copy is None:
             coded_tables, spent = coded(*branch)
             clock.add(spent)
@@ -108,12 +111,35 @@ def _coded_into(folder: Path, *branch) -> tuple[list[str], dict]:
     return list(out), spent
 
 
+def coding_ahead(jobs: int, n_docs: int):
+    """For fewer than PARALLEL_FROM documents and more than one job: a forked copy of this process
+    (`analysis.beside`) that gets the coding branch ready (its modules, among them scipy's; the
+    topic model, the scoring, the token cache: a third of a second) while this one reads the
+    documents, then codes the tables `assemble` sends it. Else a null context (None)."""
+    if jobs > 1 and not in_parallel(jobs, n_docs) and can_fork():
+        return beside(_coded_when_sent, inbox=True)
+    return nullcontext()
+
+
+def _coded_when_sent(receive) -> tuple[dict[str, pd.DataFrame], dict] | None:
+    from analysis.topics.coder import TopicCoder, load_confidence
+    from analysis.topics.model import load_model
+    from analysis.wording import similarity, templates  # noqa: F401 - imported now, before the tables come
+
+    coder = TopicCoder()
+    load_model(), load_confidence()     # both cached: coded() finds them read
+    coder.segmenter.cache.get("")       # reads the token cache
+    branch = receive()
+    return coded(*branch, coder=coder)
+
+
 def coded(tables: dict[str, pd.DataFrame], overrides: Path | None, per_region: int, template_score: float,
-          marked: list[str], texts: dict[str, str]) -> tuple[dict[str, pd.DataFrame], dict]:
+          marked: list[str], texts: dict[str, str], coder=None) -> tuple[dict[str, pd.DataFrame], dict]:
     """The coding branch, which needs only units, targets and task_agencies: task_topics, then
     task_similarity and template_alignment from the tasks' own texts and the coder's tokens;
     with the seconds (and peak memory) of each of its stages. `marked`: the documents marked as
-    templates; `texts`: doc_id -> raw text (needed only when some document is marked)."""
+    templates; `texts`: doc_id -> raw text (needed only when some document is marked); `coder`:
+    a TopicCoder already made (else one is made here)."""
     # imported here, where the branch runs: in a forked copy they cost the build's own process nothing
     from analysis.topics import table as topics
     from analysis.topics.coder import TopicCoder
@@ -123,7 +149,7 @@ def coded(tables: dict[str, pd.DataFrame], overrides: Path | None, per_region: i
     spent: dict = {}
     clock = _Clock(spent)
     out = {}
-    coder = TopicCoder()
+    coder = coder or TopicCoder()
     out["task_topics"], scores = topics.code(tables, overrides, coder)
     clock.lap("task_topics")
     own = {uid: s.own_text for uid, s in scores.items()}

@@ -63,5 +63,6 @@ def shared_nodes(readings: Sequence[Reading], min_chars: int):
     left = np.empty(len(dense), dtype=np.int64)
     left[0] = -1
     left[1:] = dense[:-1]
-    nodes = kernels.for_chars(len(sa))._walk(sa, lcp, doc_of_pos[sa], left[sa], min_chars)
+    flat = kernels.for_chars(len(sa))._walk(sa, lcp, doc_of_pos[sa], left[sa], min_chars)
+    nodes = np.asarray(flat, dtype=np.int64).reshape(-1, 3)
     return sa, doc_of_pos[sa], starts, nodes
