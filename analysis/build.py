@@ -30,12 +30,13 @@ def default_jobs() -> int:
 
 
 def build_all(manifest: Path = MANIFEST, raw_dir: Path = RAW_DIR, timings: dict | None = None,
-              strict: bool = False, jobs: int = 1) -> list[DocResult]:
+              strict: bool = False, jobs: int = 1, docs: list | None = None) -> list[DocResult]:
     """Every document of the manifest; with `strict`, a name the agency dictionary lacks is an error.
     `jobs`: processes reading documents (0: `default_jobs`). `timings` gains the seconds of each
-    per-document stage summed over the documents, and `documents`, the wall time of them all."""
+    per-document stage summed over the documents, and `documents`, the wall time of them all.
+    `docs`: the manifest's entries when the caller has read them already."""
     t0 = time.perf_counter()
-    docs = load_manifest(manifest)
+    docs = load_manifest(manifest) if docs is None else docs
     inside = Path(raw_dir).resolve()
     for meta in docs:
         resolved = meta.raw_path(raw_dir).resolve()

@@ -108,8 +108,9 @@ def _build(args) -> int:
     timings: dict[str, float] = {}
     jobs = args.jobs or build.default_jobs()
     # a few documents: the coding branch gets ready on a second core while they are read
-    with tables.coding_ahead(jobs, len(load_manifest(args.manifest))) as ahead:
-        results = build.build_all(args.manifest, raw_dir, timings, strict=args.strict, jobs=jobs)
+    docs = load_manifest(args.manifest)
+    with tables.coding_ahead(jobs, len(docs)) as ahead:
+        results = build.build_all(args.manifest, raw_dir, timings, strict=args.strict, jobs=jobs, docs=docs)
         # the report reads only the results' metadata, so their readings go once the tables hold them
         assembled = tables.assemble(results, overrides=args.overrides, timings=timings, jobs=jobs, release=True,
                                     ahead=ahead)

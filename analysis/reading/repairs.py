@@ -117,11 +117,28 @@ def _curated_cached(source: str, mtime_ns, size) -> list:
 
 def _find_loose(context: str, text: str) -> list[list[int]]:
     """Each place `context` occurs in text allowing whitespace between characters and either
-    width of punctuation: the raw offset of every context character."""
-    places = []
-    for m in loose_pattern(context).finditer(fold(text)):
-        places.append([i for i in range(m.start(), m.end()) if text[i] not in SPACE])
+    width of punctuation: the raw offset of every context character. What loose_pattern's
+    regular expression finds in the folded text (leftmost, not overlapping), found by str.find in
+    the text without its whitespace: a sentence-long pattern took milliseconds to compile, once
+    per repair and document."""
+    needle = squeeze(context)
+    if not needle or any(ch in SPACE for ch in needle):     # a context squeeze leaves spaces in
+        return [[i for i in range(m.start(), m.end()) if text[i] not in SPACE]
+                for m in loose_pattern(context).finditer(fold(text))]
+    squeezed, at = _squeezed(text)
+    places, k = [], squeezed.find(needle)
+    while k >= 0:
+        places.append([i for i in range(at[k], at[k + len(needle) - 1] + 1) if text[i] not in SPACE])
+        k = squeezed.find(needle, k + len(needle))
     return places
+
+
+@lru_cache(maxsize=2)
+def _squeezed(text: str) -> tuple[str, list[int]]:
+    """The folded text without whitespace, and the raw offset of each of its characters."""
+    folded = fold(text)
+    at = [i for i, ch in enumerate(folded) if ch not in SPACE]
+    return "".join(folded[i] for i in at), at
 
 
 def apply(text: str, start: int, end: int, repairs: list[Repair]) -> str:

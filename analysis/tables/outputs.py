@@ -87,6 +87,7 @@ def write(tables: dict[str, pd.DataFrame], out: Path, raw_dirs: tuple[Path, ...]
         if jobs > 1 and not in_parallel(jobs, len(tables.get("documents", ()))) and can_fork():
             with beside(table_files, tmp, tables, described) as files:
                 workbook.write(tmp / WORKBOOK, tables, described)
+                datapackage.write(tmp / datapackage.NAME, tables, described)   # the lighter side's
                 written = files.result()
         else:
             # the workbook (xlsxwriter: pure Python, holding the interpreter) in this thread; the
@@ -95,6 +96,7 @@ def write(tables: dict[str, pd.DataFrame], out: Path, raw_dirs: tuple[Path, ...]
             with ThreadPoolExecutor(1) as files:
                 done = files.submit(table_files, tmp, tables, described)
                 workbook.write(tmp / WORKBOOK, tables, described)
+                datapackage.write(tmp / datapackage.NAME, tables, described)
                 written = done.result()
         written += [WORKBOOK, datapackage.NAME, DATABASE]
         (tmp / MARKER).write_text("".join(f"{n}\n" for n in written), encoding="utf-8")
@@ -106,15 +108,13 @@ def write(tables: dict[str, pd.DataFrame], out: Path, raw_dirs: tuple[Path, ...]
 
 
 def table_files(tmp: Path, tables: dict[str, pd.DataFrame], described: schema.Schema) -> list[str]:
-    """Each table as Parquet, the data package, and the database with the CSVs made from it; the
-    tables' file names."""
+    """Each table as Parquet, and the database with the CSVs made from it; the tables' file names."""
     import pyarrow.parquet as pq
 
     written = []
     for name, df in tables.items():
         pq.write_table(schema.arrow_table(name, df, described), tmp / f"{name}.parquet")
         written += [f"{name}.parquet", f"{name}.csv"]
-    datapackage.write(tmp / datapackage.NAME, tables, described)
     _database(tmp / DATABASE, tables, described)     # and the CSVs, from the database's tables
     return written
 

@@ -320,7 +320,7 @@ def code_units(units: pd.DataFrame, targets: pd.DataFrame, agencies: pd.DataFram
         raise SourceError(MODEL_FILE, "trained on another list of topic codes than topics.yml; rerun "
                                       "python -m analysis topics --train")
     scores = score_units(units, targets, agencies, coder)
-    info = coded_units(units, targets).set_index("unit_id")[["region", "doc_id"]]
+    info = {u: (r, d) for u, r, d in coded_units(units, targets)[["unit_id", "region", "doc_id"]].itertuples(index=False)}
     ids = list(scores)
     if ids:
         lexicon = np.array([scores[u].lexicon_vector(codes) for u in ids])
@@ -331,7 +331,7 @@ def code_units(units: pd.DataFrame, targets: pd.DataFrame, agencies: pd.DataFram
         us = scores[uid]
         us.probabilities = {c: float(p) for c, p in zip(model.classes, probs[i])}
         for r in coder.code(us, high):
-            rows.append({**r, "region": info.loc[uid, "region"], "doc_id": info.loc[uid, "doc_id"]})
+            rows.append({**r, "region": info[uid][0], "doc_id": info[uid][1]})
     return pd.DataFrame(rows, columns=COLUMNS), scores
 
 

@@ -19,7 +19,22 @@ import numpy as np
 _W = 5                      # witnesses kept per subtree (_walk)
 
 
-# the finder (matches.py)
+# The loops work on flat one-dimensional arrays (rows of r numbers at i * r), allocated by `_ints`
+# and read through `_seq`: plain Python then runs them over lists, whose items it reads about
+# three times faster than a numpy array's one by one (the five documents' LCP walk 0.27 s over
+# arrays, 0.10 s over lists); compiled_loops makes both numpy arrays. Their callers reshape.
+
+def _ints(n):
+    """n zeros to write into: a list here, a numpy array once compiled."""
+    return [0] * n
+
+
+def _seq(a):
+    """An input array as what `_ints` makes: a list here, the array itself once compiled."""
+    return a.tolist()
+
+
+# the finder (matches.py), over flat arrays like the walk below (rows of 4 and 7 numbers)
 
 def _same(codes, i, j, n):
     for t in range(n):
@@ -28,9 +43,12 @@ def _same(codes, i, j, n):
     return True
 
 
-def _grow(codes, starts, lengths, b, a, pa, diag, run_starts, run_ends, k):
+def _grow(codes_in, starts_in, lengths_in, b, a_in, pa_in, diag_in, run_starts_in, run_ends_in, k):
+    """Rows (a, start, end, offset), flat, of the exact matches grown from each run of seeds."""
+    codes, starts, lengths = _seq(codes_in), _seq(starts_in), _seq(lengths_in)
+    a, pa, diag, run_starts, run_ends = _seq(a_in), _seq(pa_in), _seq(diag_in), _seq(run_starts_in), _seq(run_ends_in)
     sb, lb = starts[b], lengths[b]
-    out = np.empty((len(a), 4), dtype=np.int64)
+    out = _ints(len(a) * 4)
     n = 0
     for r in range(len(run_starts)):
         rs, re_ = run_starts[r], run_ends[r]
@@ -55,80 +73,79 @@ def _grow(codes, starts, lengths, b, a, pa, diag, run_starts, run_ends, k):
                 st -= 1
             while en < la and en + off < lb and codes[sa + en] == codes[sb + en + off]:
                 en += 1
-            out[n, 0], out[n, 1], out[n, 2], out[n, 3] = d, st, en, off
+            out[4 * n], out[4 * n + 1], out[4 * n + 2], out[4 * n + 3] = d, st, en, off
             n += 1
-    return out[:n]
+    return out[:4 * n]
 
 
 def _crosses(markers, start, end):
-    """A marker at a position in [start, end) of the joined codes."""
+    """A marker at a position in [start, end) of the joined codes (markers sorted)."""
     if start >= end or len(markers) == 0:
         return False
-    i = np.searchsorted(markers, start)
-    return i < len(markers) and markers[i] < end
+    lo, hi = 0, len(markers)            # the first marker at or after start
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if markers[mid] < start:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo < len(markers) and markers[lo] < end
 
 
-def _chain(m, b, starts, markers, k, max_gap):
-    """Rows (a, b, a_start, a_end, b_start, b_end, longest match) of every chain, open ones in order."""
-    out = np.empty((len(m), 7), dtype=np.int64)
-    chain = np.empty((len(m), 7), dtype=np.int64)     # the open chains of the current pair, in order
+def _chain(m_in, b, starts_in, markers_in, k, max_gap):
+    """Rows (a, b, a_start, a_end, b_start, b_end, longest match), flat, of every chain, open
+    ones in order, from `m_in`: _grow's rows, flat."""
+    m, starts, markers = _seq(m_in), _seq(starts_in), _seq(markers_in)
+    n_m = len(m) // 4
+    out = _ints(n_m * 7)
+    chain = _ints(n_m * 7)     # the open chains of the current pair, in order, at c * 7
     n_out, n_open, key = 0, 0, -1
     sb = starts[b]
-    for i in range(len(m)):
-        a, st, en, off = m[i, 0], m[i, 1], m[i, 2], m[i, 3]
+    for i in range(n_m):
+        a, st, en, off = m[4 * i], m[4 * i + 1], m[4 * i + 2], m[4 * i + 3]
         if a != key:
             for c in range(n_open):
-                out[n_out] = chain[c]
+                for f in range(7):
+                    out[7 * n_out + f] = chain[7 * c + f]
                 n_out += 1
             n_open, key = 0, a
         bs, be = st + off, en + off
         sa = starts[a]
         joined = False
         for c in range(n_open):
-            if (-k <= st - chain[c, 3] <= max_gap and -k <= bs - chain[c, 5] <= max_gap
-                    and not _crosses(markers, sa + chain[c, 3], sa + st)
-                    and not _crosses(markers, sb + chain[c, 5], sb + bs)):
-                chain[c, 3] = max(chain[c, 3], en)
-                chain[c, 5] = max(chain[c, 5], be)
-                chain[c, 6] = max(chain[c, 6], en - st)
+            if (-k <= st - chain[7 * c + 3] <= max_gap and -k <= bs - chain[7 * c + 5] <= max_gap
+                    and not _crosses(markers, sa + chain[7 * c + 3], sa + st)
+                    and not _crosses(markers, sb + chain[7 * c + 5], sb + bs)):
+                chain[7 * c + 3] = max(chain[7 * c + 3], en)
+                chain[7 * c + 5] = max(chain[7 * c + 5], be)
+                chain[7 * c + 6] = max(chain[7 * c + 6], en - st)
                 joined = True
                 break
         if not joined:
-            chain[n_open, 0], chain[n_open, 1], chain[n_open, 2], chain[n_open, 3] = a, b, st, en
-            chain[n_open, 4], chain[n_open, 5], chain[n_open, 6] = bs, be, en - st
+            o = 7 * n_open
+            chain[o], chain[o + 1], chain[o + 2], chain[o + 3] = a, b, st, en
+            chain[o + 4], chain[o + 5], chain[o + 6] = bs, be, en - st
             n_open += 1
         if n_open > 64:                              # chains far behind can no longer grow
             kept = 0
             for c in range(n_open):
-                if chain[c, 3] < st - max_gap:
-                    out[n_out] = chain[c]
+                if chain[7 * c + 3] < st - max_gap:
+                    for f in range(7):
+                        out[7 * n_out + f] = chain[7 * c + f]
                     n_out += 1
                 else:
-                    chain[kept] = chain[c]
+                    for f in range(7):
+                        chain[7 * kept + f] = chain[7 * c + f]
                     kept += 1
             n_open = kept
     for c in range(n_open):
-        out[n_out] = chain[c]
+        for f in range(7):
+            out[7 * n_out + f] = chain[7 * c + f]
         n_out += 1
-    return out[:n_out]
+    return out[:7 * n_out]
 
 
-# maximal phrases (maximal.py)
-#
-# Written over flat one-dimensional arrays (a subtree's witnesses at top * _W), allocated by
-# `_ints` and read through `_seq`: plain Python then runs them over lists, whose items it reads
-# about three times faster than a numpy array's one by one (the five documents' walk 0.27 s over
-# arrays, 0.10 s over lists); compiled_loops replaces the two by numpy arrays.
-
-def _ints(n):
-    """n zeros to write into: a list here, a numpy array once compiled."""
-    return [0] * n
-
-
-def _seq(a):
-    """An input array as what `_ints` makes: a list here, the array itself once compiled."""
-    return a.tolist()
-
+# maximal phrases (maximal.py): a subtree's witnesses at top * _W
 
 def _prune(d_in, l_in, n_in, d_out, l_out, o):
     """At most five witnesses of the items (d_in, l_in)[:n_in], written to (d_out, l_out) from o,
