@@ -42,9 +42,11 @@ class beside:
     the caller failed. For the small inputs it is used with (a few documents' tables) a fork takes
     a few milliseconds, where a fresh process would spend half a second importing pandas.
 
-    With `inbox`, the copy is started before its input exists: it runs `fn(receive, *args)` and
-    `receive()` returns what this process later hands it with `send` (pickled, sent by a thread,
-    so this process goes on while the copy is still busy getting ready)."""
+    With `inbox`, the copy is started before its input exists, and may do several jobs: it runs
+    `fn(receive, reply, *args)`; `receive()` returns the next value this process hands it with
+    `send` (pickled, sent by a thread, so this process goes on while the copy is still busy), and
+    `reply(value)` is what the next `result()` here returns, the copy going on; its return value
+    is the last result."""
 
     def __init__(self, fn, *args, inbox: bool = False):
         import multiprocessing
@@ -57,7 +59,7 @@ class beside:
         self._inbox = self._sending = None
         if inbox:
             receive, self._inbox = context.Pipe(duplex=False)
-            args = (receive.recv, *args)
+            args = (receive.recv, lambda value: send.send(("reply", value)), *args)
         self._process = context.Process(target=_run_beside, args=(send, fn, args), daemon=True)
         self._process.start()
         send.close()
@@ -65,26 +67,30 @@ class beside:
             receive.close()
 
     def send(self, value) -> None:
-        """Hand `value` to the copy's `receive()` (once)."""
+        """Hand `value` to the copy's next `receive()`."""
         import threading
 
-        def post():
+        def post(before):
+            if before is not None:      # one message after the other on the pipe
+                before.join()
             try:
                 self._inbox.send(value)
             except OSError:     # the copy is gone; result() says how it ended
                 pass
 
-        self._sending = threading.Thread(target=post, daemon=True)
+        self._sending = threading.Thread(target=post, args=(self._sending,), daemon=True)
         self._sending.start()
 
     def result(self):
         try:
-            ok, value = self._receive.recv()
+            kind, value = self._receive.recv()
         except EOFError:        # it died without a word: killed, or out of memory
             self._process.join()
             raise RuntimeError(f"the side process ended (exit code {self._process.exitcode}) before its result") from None
+        if kind == "reply":
+            return value
         self._process.join()
-        if ok:
+        if kind == "done":
             return value
         raise value
 
@@ -92,25 +98,29 @@ class beside:
         return self
 
     def __exit__(self, *failed):
-        if self._process.is_alive():
-            self._process.terminate()
-        self._process.join()
+        self.end()
         if self._sending is not None:
             self._sending.join()
         for pipe in (self._receive, self._inbox):
             if pipe is not None:
                 pipe.close()
 
+    def end(self) -> None:
+        """End the copy now (at once if it is still working) and wait until it has."""
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+
 
 def _run_beside(send, fn, args) -> None:
     try:
-        out = (True, fn(*args))
+        out = ("done", fn(*args))
     except BaseException as exc:    # noqa: BLE001 - the caller raises it
-        out = (False, exc)
+        out = ("error", exc)
     try:
         send.send(out)
     except Exception as exc:        # noqa: BLE001 - an exception that cannot be pickled: its words
-        send.send((False, RuntimeError(f"{type(out[1]).__name__}: {out[1]}" if not out[0] else str(exc))))
+        send.send(("error", RuntimeError(f"{type(out[1]).__name__}: {out[1]}" if out[0] == "error" else str(exc))))
     send.close()
 
 

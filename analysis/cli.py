@@ -109,21 +109,23 @@ def _build(args) -> int:
     jobs = args.jobs or build.default_jobs()
     # a few documents: the coding branch gets ready on a second core while they are read
     docs = load_manifest(args.manifest)
+    # a few documents: a copy of this process gets the coding branch ready on a second core while
+    # they are read, codes them, then writes the table files beside the workbook
     with tables.coding_ahead(jobs, len(docs)) as ahead:
         results = build.build_all(args.manifest, raw_dir, timings, strict=args.strict, jobs=jobs, docs=docs)
         # the report reads only the results' metadata, so their readings go once the tables hold them
         assembled = tables.assemble(results, overrides=args.overrides, timings=timings, jobs=jobs, release=True,
                                     ahead=ahead)
-    if args.timings:       # before the write, so a build stopped there still shows what it did
-        _print_timings(timings)
-        for name, df in assembled.items():
-            print(f"rows: {name} {len(df)}", file=sys.stderr, flush=True)
-    t0 = time.perf_counter()
-    try:
-        outputs.write(assembled, args.out, protect, jobs=jobs)
-    except OSError as exc:
-        raise SourceError(args.out, f"cannot write outputs ({exc.strerror or exc})") from None
-    timings["write"] = time.perf_counter() - t0
+        if args.timings:       # before the write, so a build stopped there still shows what it did
+            _print_timings(timings)
+            for name, df in assembled.items():
+                print(f"rows: {name} {len(df)}", file=sys.stderr, flush=True)
+        t0 = time.perf_counter()
+        try:
+            outputs.write(assembled, args.out, protect, jobs=jobs, files_by=ahead)
+        except OSError as exc:
+            raise SourceError(args.out, f"cannot write outputs ({exc.strerror or exc})") from None
+        timings["write"] = time.perf_counter() - t0
     timings[f"{tables.PEAK}write"] = tables.peak_mb()
     t0 = time.perf_counter()
     print(report.build_report(results, assembled))

@@ -90,7 +90,7 @@ def main() -> None:
     for stage in stages[0]:
         print(f"    {stage:<18} {med([s[stage] for s in stages]):6.3f} s")
     print(f"  the write measured here, one run: whole {whole:.2f} s; alone, the workbook {book:.2f} s and Parquet, "
-          f"DuckDB and CSV {files:.2f} s")
+          f"DuckDB, CSV and the data package {files:.2f} s")
     print(f"  build without the workbook: {bw - book:.2f} s wall, x{(bw - book) / fw:.1f} the floor")
 
 if __name__ == "__main__":

@@ -325,8 +325,13 @@ def test_the_coding_branch_in_a_forked_copy_gives_what_one_process_gives():
         pd.testing.assert_frame_equal(forked[name], alone[name], obj=name)
 
 
-def _doubled_when_sent(receive, offset):
+def _doubled_when_sent(receive, reply, offset):
     return [2 * x + offset for x in receive()]
+
+
+def _two_jobs(receive, reply):
+    reply(sum(receive()))           # the first job's result; the copy goes on
+    return "-".join(receive())      # the second's, its last
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="beside forks on Linux only")
@@ -337,26 +342,54 @@ def test_beside_with_an_inbox_starts_first_and_gets_its_input_later():
         copy.send(list(range(100_000)))         # more than a pipe's buffer: sent while this goes on
         got = copy.result()
     assert got[:3] == [1, 3, 5] and len(got) == 100_000
-    with beside(lambda receive: _die(), inbox=True) as copy:
+    with beside(lambda receive, reply: _die(), inbox=True) as copy:
         copy.send(list(range(100_000)))         # to a copy that is gone: no error here
         with pytest.raises(RuntimeError, match="exit code 7"):
             copy.result()
+    with beside(_two_jobs, inbox=True) as copy:
+        copy.send([1, 2, 3])
+        copy.send(["a", "b"])           # sent before the first result is back: kept in order
+        assert copy.result() == 6 and copy.result() == "a-b"
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="beside forks on Linux only")
-def test_the_coding_branch_got_ready_ahead_gives_what_one_process_gives():
+def test_the_copy_got_ready_ahead_codes_and_writes_what_one_process_does(tmp_path):
     import pandas as pd
 
-    from analysis.tables import assembly
+    from analysis.tables import assembly, outputs
 
     with assembly.coding_ahead(2, 5) as ahead:
         assert ahead is not None
         results = build.build_all(jobs=1)
         timings: dict = {}
         early = assembly.assemble(results, jobs=2, timings=timings, ahead=ahead)
+        outputs.write(early, tmp_path / "ahead", files_by=ahead)      # the copy writes the table files
+        assert not ahead._process.is_alive()        # both jobs done, it has ended
     assert "coding_wait" in timings and timings["task_topics"] > 0
     alone = assembly.assemble(results, jobs=1)
     for name in alone:
         pd.testing.assert_frame_equal(early[name], alone[name], obj=name)
+    outputs.write(alone, tmp_path / "alone", jobs=1)
+    names = sorted(p.name for p in (tmp_path / "alone").iterdir() if p.suffix in (".csv", ".parquet", ".json"))
+    assert len(names) == 29 and sorted(p.name for p in (tmp_path / "ahead").iterdir()) == sorted(
+        p.name for p in (tmp_path / "alone").iterdir())
+    for name in names:
+        assert (tmp_path / "ahead" / name).read_bytes() == (tmp_path / "alone" / name).read_bytes(), name
     with assembly.coding_ahead(1, 5) as none, assembly.coding_ahead(2, 1_000) as none_either:
         assert none is None and none_either is None      # one job, or a corpus: no copy ahead
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="beside forks on Linux only")
+def test_a_failed_workbook_ends_the_copy_writing_the_files_and_leaves_no_staging_folder(tmp_path, monkeypatch):
+    from analysis.tables import assembly, outputs, workbook
+
+    def full_disk(*args):
+        raise OSError(28, "No space left on device")
+
+    with assembly.coding_ahead(2, 5) as ahead:
+        tables = assembly.assemble(build.build_all(jobs=1), jobs=2, ahead=ahead)
+        monkeypatch.setattr(workbook, "write", full_disk)
+        with pytest.raises(OSError, match="No space left"):
+            outputs.write(tables, tmp_path / "out", files_by=ahead)
+        assert not ahead._process.is_alive()
+    assert list(tmp_path.iterdir()) == []       # no output, no staging folder

@@ -65,6 +65,7 @@ def assemble(results: list[DocResult], overrides: Path | None = OVERRIDES_FILE,
               config.template_score, marked, {r.meta.doc_id: r.text for r in results} if marked else {})
     docs = [(r.meta.doc_id, r.meta.region, r.text) for r in results]
     parallel = in_parallel(jobs, len(results))
+    ahead = None if parallel else ahead     # a corpus codes in a process of its own
     # a few documents: a forked copy codes them meanwhile (it has the tables already; its own
     # are small to send back); a corpus: a fresh process that gets only the branch's columns
     forked = ahead is None and jobs > 1 and not parallel and can_fork()
@@ -115,13 +116,14 @@ def coding_ahead(jobs: int, n_docs: int):
     """For fewer than PARALLEL_FROM documents and more than one job: a forked copy of this process
     (`analysis.beside`) that gets the coding branch ready (its modules, among them scipy's; the
     topic model, the scoring, the token cache: a third of a second) while this one reads the
-    documents, then codes the tables `assemble` sends it. Else a null context (None)."""
+    documents, codes the tables `assemble` sends it, then writes the table files `outputs.write`
+    sends it (Parquet, DuckDB, CSV) beside the workbook. Else a null context (None)."""
     if jobs > 1 and not in_parallel(jobs, n_docs) and can_fork():
         return beside(_coded_when_sent, inbox=True)
     return nullcontext()
 
 
-def _coded_when_sent(receive) -> tuple[dict[str, pd.DataFrame], dict] | None:
+def _coded_when_sent(receive, reply):
     from analysis.topics.coder import TopicCoder, load_confidence
     from analysis.topics.model import load_model
     from analysis.wording import similarity, templates  # noqa: F401 - imported now, before the tables come
@@ -129,8 +131,12 @@ def _coded_when_sent(receive) -> tuple[dict[str, pd.DataFrame], dict] | None:
     coder = TopicCoder()
     load_model(), load_confidence()     # both cached: coded() finds them read
     coder.segmenter.cache.get("")       # reads the token cache
-    branch = receive()
-    return coded(*branch, coder=coder)
+    reply(coded(*receive(), coder=coder))
+    from analysis.tables.outputs import table_files
+    import duckdb  # noqa: F401 - while the build finds the shared wording
+
+    files = receive()       # (folder, tables, schema), or None when the build writes them itself
+    return None if files is None else table_files(*files)
 
 
 def coded(tables: dict[str, pd.DataFrame], overrides: Path | None, per_region: int, template_score: float,

@@ -71,12 +71,14 @@ def check_target(out: Path, raw_dirs: tuple[Path, ...] = ()) -> None:
                                "(choose an empty or new folder)")
 
 
-def write(tables: dict[str, pd.DataFrame], out: Path, raw_dirs: tuple[Path, ...] = (), jobs: int = 1) -> None:
+def write(tables: dict[str, pd.DataFrame], out: Path, raw_dirs: tuple[Path, ...] = (), jobs: int = 1,
+          files_by=None) -> None:
     """Every output of `tables` into `out`, switched in at once: the workbook (pure Python, the
-    slowest file) written beside the Parquet files, the database and the CSVs. With `jobs` > 1 and
-    a few documents, those are written by a forked copy of this process (`analysis.beside`: the
-    two run on two cores); else by a second thread (a process of a corpus's size would hold a
-    copy of every table it touched)."""
+    slowest file) written beside the Parquet files, the database and the CSVs. Those are written
+    by `files_by` when given (the build's copy from `assembly.coding_ahead`, which has its
+    modules loaded); else, with `jobs` > 1 and a few documents, by a forked copy of this process
+    (`analysis.beside`: the two run on two cores); else by a second thread (a process of a
+    corpus's size would hold a copy of every table it touched)."""
     out = Path(out)
     check_target(out, raw_dirs)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -84,10 +86,17 @@ def write(tables: dict[str, pd.DataFrame], out: Path, raw_dirs: tuple[Path, ...]
     tmp = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{out.name}-{os.getpid()}-", dir=out.parent))
     try:
         described = schema.load()
-        if jobs > 1 and not in_parallel(jobs, len(tables.get("documents", ()))) and can_fork():
+        if files_by is not None:
+            files_by.send((tmp, tables, described))
+            try:
+                workbook.write(tmp / WORKBOOK, tables, described)
+                written = files_by.result()
+            except BaseException:
+                files_by.end()      # before the staging folder it writes into is removed
+                raise
+        elif jobs > 1 and not in_parallel(jobs, len(tables.get("documents", ()))) and can_fork():
             with beside(table_files, tmp, tables, described) as files:
                 workbook.write(tmp / WORKBOOK, tables, described)
-                datapackage.write(tmp / datapackage.NAME, tables, described)   # the lighter side's
                 written = files.result()
         else:
             # the workbook (xlsxwriter: pure Python, holding the interpreter) in this thread; the
@@ -96,7 +105,6 @@ def write(tables: dict[str, pd.DataFrame], out: Path, raw_dirs: tuple[Path, ...]
             with ThreadPoolExecutor(1) as files:
                 done = files.submit(table_files, tmp, tables, described)
                 workbook.write(tmp / WORKBOOK, tables, described)
-                datapackage.write(tmp / datapackage.NAME, tables, described)
                 written = done.result()
         written += [WORKBOOK, datapackage.NAME, DATABASE]
         (tmp / MARKER).write_text("".join(f"{n}\n" for n in written), encoding="utf-8")
@@ -108,13 +116,15 @@ def write(tables: dict[str, pd.DataFrame], out: Path, raw_dirs: tuple[Path, ...]
 
 
 def table_files(tmp: Path, tables: dict[str, pd.DataFrame], described: schema.Schema) -> list[str]:
-    """Each table as Parquet, and the database with the CSVs made from it; the tables' file names."""
+    """Each table as Parquet, the data package, and the database with the CSVs made from it; the
+    tables' file names."""
     import pyarrow.parquet as pq
 
     written = []
     for name, df in tables.items():
         pq.write_table(schema.arrow_table(name, df, described), tmp / f"{name}.parquet")
         written += [f"{name}.parquet", f"{name}.csv"]
+    datapackage.write(tmp / datapackage.NAME, tables, described)
     _database(tmp / DATABASE, tables, described)     # and the CSVs, from the database's tables
     return written
 

@@ -98,3 +98,29 @@ def test_the_readme_sql_example_runs_on_the_database(written, t):
     expected = sorted((docs.region_en[d], int(docs.year[d]), f, g.unit_id.nunique())
                       for (d, f), g in lead.groupby(["doc_id", "function"]))
     assert got == expected and ("Yancheng", 2022, "healthcare_security", 16) in got
+
+
+def test_a_task_lists_each_agency_once_in_the_order_of_its_text():
+    import pandas as pd
+
+    units = pd.DataFrame({"unit_id": ["x:1", "x:2", "x:h"], "region": "x", "doc_id": "x-2024", "no": ["1", "2", ""],
+                          "text_clean": ["甲", "乙", "标题"], "char_start": [10, 20, 0], "char_end": [19, 29, 9],
+                          "kind": ["task", "task", "heading"]})
+    # x:1 names 市医保局 twice as lead (kept once), 市卫健委 first in the text though listed second
+    agencies = pd.DataFrame({"unit_id": ["x:1", "x:1", "x:1", "x:1"], "char_start": [15, 11, 17, 13],
+                             "role": ["lead", "lead", "lead", "support"],
+                             "agency_id": ["x:市医保局", "x:市卫健委", "x:市医保局", "x:市财政局"],
+                             "name_zh": ["市医保局", "市卫健委", "市医保局", "市财政局"],
+                             "name_en": ["Healthcare Security", "Health Commission", "Healthcare Security", "Finance"]})
+    topics = pd.DataFrame({"unit_id": ["x:1", "x:1"], "is_primary": [False, True], "topic": ["a", "b"],
+                           "topic_zh": ["甲", "乙"], "topic_en": ["A", "B"]})
+    deadlines = pd.DataFrame({"unit_id": ["x:1", "x:1", "x:2"], "date": ["2024-12-31", "2024-06-30", ""]})
+    targets = pd.DataFrame({"unit_id": ["x:1", "x:1", "x:2"]})
+    view = workbook.tasks({"units": units, "task_agencies": agencies, "task_topics": topics, "deadlines": deadlines,
+                           "targets": targets}, schema.load())
+    rows = view.set_index("unit_id").to_dict("index")
+    assert list(view["unit_id"]) == ["x:1", "x:2"]                         # tasks only, in order
+    assert rows["x:1"]["lead"] == "市卫健委、市医保局" and rows["x:1"]["lead_en"] == "Health Commission; Healthcare Security"
+    assert rows["x:1"]["support"] == "市财政局" and rows["x:1"]["joint"] == ""
+    assert (rows["x:1"]["topic"], rows["x:1"]["deadline"], rows["x:1"]["n_targets"]) == ("b", "2024-06-30", 2)
+    assert (rows["x:2"]["lead"], rows["x:2"]["topic"], rows["x:2"]["deadline"], rows["x:2"]["n_targets"]) == ("", "", "", 1)
