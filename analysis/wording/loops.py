@@ -213,11 +213,14 @@ def _walk(sa_in, lcp_in, doc_in, left_in, min_chars):
         cd[0], cl[0] = doc[i - 1], left[i - 1]      # the leaf i - 1 is the last child
         cn = 1
         while top >= 0 and h < st_lcp[top]:
-            # the child joins the node on top, which then closes and is the next child
-            cn = _join(top, st_d, st_l, st_n, st_found, cd, cl, cn, buf_d, buf_l, cd, cl, 0)
-            if st_found[top] != 0 and st_lcp[top] >= min_chars:
-                out[3 * n_out], out[3 * n_out + 1], out[3 * n_out + 2] = st_lb[top], i - 1, st_lcp[top]
-                n_out += 1
+            # the child joins the node on top, which then closes and is the next child. A node
+            # shorter than min_chars is never reported, nor is any node above it (shorter still),
+            # and what it holds goes only up: its witnesses are not kept (most nodes of a text)
+            if st_lcp[top] >= min_chars:
+                cn = _join(top, st_d, st_l, st_n, st_found, cd, cl, cn, buf_d, buf_l, cd, cl, 0)
+                if st_found[top] != 0:
+                    out[3 * n_out], out[3 * n_out + 1], out[3 * n_out + 2] = st_lb[top], i - 1, st_lcp[top]
+                    n_out += 1
             lb = st_lb[top]
             top -= 1
         if top < 0:
@@ -228,7 +231,7 @@ def _walk(sa_in, lcp_in, doc_in, left_in, min_chars):
             for k in range(cn):
                 st_d[top * _W + k], st_l[top * _W + k] = cd[k], cl[k]
             st_n[top] = cn
-        else:
+        elif st_lcp[top] >= min_chars:
             st_n[top] = _join(top, st_d, st_l, st_n, st_found, cd, cl, cn, buf_d, buf_l, st_d, st_l, top * _W)
     return out[:3 * n_out]
 
