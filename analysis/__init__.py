@@ -67,14 +67,18 @@ class beside:
             receive.close()
 
     def send(self, value) -> None:
-        """Hand `value` to the copy's next `receive()`."""
+        """Hand `value` to the copy's next `receive()`: pickled here (a thread pickling beside
+        this one's Python would wait for the interpreter), written to the pipe by a thread."""
         import threading
+        from multiprocessing.reduction import ForkingPickler
+
+        data = bytes(ForkingPickler.dumps(value))
 
         def post(before):
             if before is not None:      # one message after the other on the pipe
                 before.join()
             try:
-                self._inbox.send(value)
+                self._inbox.send_bytes(data)
             except OSError:     # the copy is gone; result() says how it ended
                 pass
 

@@ -124,18 +124,22 @@ def coding_ahead(jobs: int, n_docs: int):
 
 
 def _coded_when_sent(receive, reply):
+    # imported and read now, while the documents are read (the later jobs' too: at five documents
+    # this copy is ready before the tables come)
+    import duckdb  # noqa: F401
+
+    from analysis.tables import schema
+    from analysis.tables.outputs import table_files
     from analysis.topics.coder import TopicCoder, load_confidence
     from analysis.topics.model import load_model
-    from analysis.wording import similarity, templates  # noqa: F401 - imported now, before the tables come
+    from analysis.wording import similarity, templates  # noqa: F401
 
     coder = TopicCoder()
     load_model(), load_confidence()     # both cached: coded() finds them read
     coder.segmenter.cache.get("")       # reads the token cache
+    schema.load()                       # cached: the table files' descriptions
     reply(coded(*receive(), coder=coder))
-    from analysis.tables.outputs import table_files
-    import duckdb  # noqa: F401 - while the build finds the shared wording
-
-    files = receive()       # (folder, tables, schema), or None when the build writes them itself
+    files = receive()       # table_files' arguments, or None when the build writes them itself
     return None if files is None else table_files(*files)
 
 

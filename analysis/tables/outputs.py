@@ -85,9 +85,9 @@ def write(tables: dict[str, pd.DataFrame], out: Path, raw_dirs: tuple[Path, ...]
     remove_stale(out.parent, out.name)
     tmp = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{out.name}-{os.getpid()}-", dir=out.parent))
     try:
-        described = schema.load()
         if files_by is not None:
-            files_by.send((tmp, tables, described))
+            files_by.send((tmp, tables))       # first: the copy has read the schema already
+            described = schema.load()
             try:
                 workbook.write(tmp / WORKBOOK, tables, described)
                 written = files_by.result()
@@ -95,6 +95,7 @@ def write(tables: dict[str, pd.DataFrame], out: Path, raw_dirs: tuple[Path, ...]
                 files_by.end()      # before the staging folder it writes into is removed
                 raise
         elif jobs > 1 and not in_parallel(jobs, len(tables.get("documents", ()))) and can_fork():
+            described = schema.load()
             with beside(table_files, tmp, tables, described) as files:
                 workbook.write(tmp / WORKBOOK, tables, described)
                 written = files.result()
@@ -102,6 +103,7 @@ def write(tables: dict[str, pd.DataFrame], out: Path, raw_dirs: tuple[Path, ...]
             # the workbook (xlsxwriter: pure Python, holding the interpreter) in this thread; the
             # files in another, whose C++ work (pyarrow, DuckDB) lets go of the interpreter: on a
             # corpus the two overlap on two cores
+            described = schema.load()
             with ThreadPoolExecutor(1) as files:
                 done = files.submit(table_files, tmp, tables, described)
                 workbook.write(tmp / WORKBOOK, tables, described)
@@ -115,11 +117,12 @@ def write(tables: dict[str, pd.DataFrame], out: Path, raw_dirs: tuple[Path, ...]
         shutil.rmtree(tmp, ignore_errors=True)  # after the switch it holds the previous output
 
 
-def table_files(tmp: Path, tables: dict[str, pd.DataFrame], described: schema.Schema) -> list[str]:
+def table_files(tmp: Path, tables: dict[str, pd.DataFrame], described: schema.Schema | None = None) -> list[str]:
     """Each table as Parquet, the data package, and the database with the CSVs made from it; the
-    tables' file names."""
+    tables' file names. `described`: data/schema/tables.yml (None: read here)."""
     import pyarrow.parquet as pq
 
+    described = described or schema.load()
     written = []
     for name, df in tables.items():
         pq.write_table(schema.arrow_table(name, df, described), tmp / f"{name}.parquet")

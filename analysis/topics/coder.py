@@ -140,6 +140,7 @@ class TopicCoder:
         self._terms = self.codebook.terms()
         self.segmenter = Segmenter(self.codebook)
         self._cache: dict[str, Counter] = {}  # headings repeat over many tasks
+        self._prefixes = {term[:k] for term in self._terms for k in range(1, len(term) + 1)}
 
     # --- matching -------------------------------------------------------------------------
     def matches(self, text: str) -> Counter:
@@ -150,12 +151,18 @@ class TopicCoder:
         found: Counter = Counter()
         i = 0
         while i < len(toks):
-            for j in range(min(len(toks), i + _MAX_TERM_TOKENS), i, -1):
-                term = "".join(toks[i:j])
-                if term in self._terms:
-                    found[term] += 1
-                    i = j
+            # the longest run of up to _MAX_TERM_TOKENS tokens from i that is a term: grown while
+            # it is the start of some term (no longer run can be a term once it is not)
+            longest, joined = 0, ""
+            for j in range(i + 1, min(len(toks), i + _MAX_TERM_TOKENS) + 1):
+                joined += toks[j - 1]
+                if joined not in self._prefixes:
                     break
+                if joined in self._terms:
+                    longest = j
+            if longest:
+                found["".join(toks[i:longest])] += 1
+                i = longest
             else:
                 i += 1
         self._cache[text] = found
