@@ -60,7 +60,10 @@ class beside:
         if inbox:
             receive, self._inbox = context.Pipe(duplex=False)
             args = (receive.recv, lambda value: send.send(("reply", value)), *args)
-        self._process = context.Process(target=_run_beside, args=(send, fn, args), daemon=True)
+        # the copy closes this process's ends of the pipes first: else, this process killed, a copy
+        # waiting in receive() would hold a writer of its own inbox and never see its end
+        parents = (self._receive, self._inbox)
+        self._process = context.Process(target=_run_beside, args=(send, fn, args, parents), daemon=True)
         self._process.start()
         send.close()
         if inbox:
@@ -116,15 +119,23 @@ class beside:
         self._process.join()
 
 
-def _run_beside(send, fn, args) -> None:
+def _run_beside(send, fn, args, parents=()) -> None:
+    for pipe in parents:
+        if pipe is not None:
+            pipe.close()
     try:
         out = ("done", fn(*args))
     except BaseException as exc:    # noqa: BLE001 - the caller raises it
         out = ("error", exc)
     try:
-        send.send(out)
-    except Exception as exc:        # noqa: BLE001 - an exception that cannot be pickled: its words
-        send.send(("error", RuntimeError(f"{type(out[1]).__name__}: {out[1]}" if out[0] == "error" else str(exc))))
+        try:
+            send.send(out)
+        except OSError:
+            raise
+        except Exception as exc:    # noqa: BLE001 - an exception that cannot be pickled: its words
+            send.send(("error", RuntimeError(f"{type(out[1]).__name__}: {out[1]}" if out[0] == "error" else str(exc))))
+    except OSError:                 # the caller is gone: nobody to tell
+        pass
     send.close()
 
 

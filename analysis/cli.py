@@ -107,7 +107,6 @@ def _build(args) -> int:
     outputs.check_target(args.out, protect)  # before the work, so a refusal costs nothing
     timings: dict[str, float] = {}
     jobs = args.jobs or build.default_jobs()
-    # a few documents: the coding branch gets ready on a second core while they are read
     docs = load_manifest(args.manifest)
     # a few documents: a copy of this process gets the coding branch ready on a second core while
     # they are read, codes them, then writes the table files beside the workbook

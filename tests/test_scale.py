@@ -393,3 +393,59 @@ def test_a_failed_workbook_ends_the_copy_writing_the_files_and_leaves_no_staging
             outputs.write(tables, tmp_path / "out", files_by=ahead)
         assert not ahead._process.is_alive()
     assert list(tmp_path.iterdir()) == []       # no output, no staging folder
+
+
+_ORPHAN = """
+import sys, time
+from pathlib import Path
+from analysis import beside
+
+def wait(receive, reply, flag):
+    import os
+    Path(flag).write_text(str(os.getpid()))
+    return receive()
+
+copy = beside(wait, sys.argv[1], inbox=True)
+time.sleep(600)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="beside forks on Linux only")
+def test_a_copy_waiting_for_its_input_ends_when_its_caller_is_killed(tmp_path):
+    import os
+    import signal
+    import time
+
+    flag = tmp_path / "pid"
+    caller = subprocess.Popen([sys.executable, "-c", _ORPHAN, str(flag)], stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(600):
+            if flag.exists() and flag.read_text():
+                break
+            time.sleep(0.05)
+        copy_pid = int(flag.read_text())
+    finally:
+        caller.send_signal(signal.SIGKILL)      # no __exit__, no atexit: only the pipes tell
+        caller.wait()
+    for _ in range(200):                        # the copy sees its inbox end and exits
+        try:
+            os.kill(copy_pid, 0)
+        except ProcessLookupError:
+            break
+        with open(f"/proc/{copy_pid}/stat") as f:
+            if f.read().split(") ")[1].startswith("Z"):     # a zombie of init's is gone too
+                break
+        time.sleep(0.05)
+    else:
+        os.kill(copy_pid, signal.SIGKILL)
+        raise AssertionError("the copy outlived its caller")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="beside forks on Linux only")
+def test_the_coding_copy_refuses_a_job_it_does_not_know():
+    from analysis.tables import assembly
+
+    with assembly.coding_ahead(2, 5) as ahead:
+        ahead.send(("paint", ()))
+        with pytest.raises(ValueError, match="no such job"):
+            ahead.result()

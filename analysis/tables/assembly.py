@@ -73,7 +73,7 @@ def assemble(results: list[DocResult], overrides: Path | None = OVERRIDES_FILE,
           beside(coded, *branch) if forked else nullcontext(ahead) as copy,
           tempfile.TemporaryDirectory(prefix="analysis-coded-") if parallel else nullcontext() as handed):
         if ahead is not None:
-            ahead.send(branch)
+            ahead.send(("code", branch))
         if side is None and copy is None:
             coded_tables, spent = coded(*branch)
             clock.add(spent)
@@ -138,9 +138,14 @@ def _coded_when_sent(receive, reply):
     load_model(), load_confidence()     # both cached: coded() finds them read
     coder.segmenter.cache.get("")       # reads the token cache
     schema.load()                       # cached: the table files' descriptions
-    reply(coded(*receive(), coder=coder))
-    files = receive()       # table_files' arguments, or None when the build writes them itself
-    return None if files is None else table_files(*files)
+    while True:     # its jobs, named: ("code", coded's arguments) replies, ("files", table_files') ends it
+        kind, job = receive()
+        if kind == "code":
+            reply(coded(*job, coder=coder))
+        elif kind == "files":
+            return table_files(*job)
+        else:
+            raise ValueError(f"no such job for the coding copy: {kind!r}")
 
 
 def coded(tables: dict[str, pd.DataFrame], overrides: Path | None, per_region: int, template_score: float,

@@ -86,9 +86,9 @@ def write(tables: dict[str, pd.DataFrame], out: Path, raw_dirs: tuple[Path, ...]
     tmp = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{out.name}-{os.getpid()}-", dir=out.parent))
     try:
         if files_by is not None:
-            files_by.send((tmp, tables))       # first: the copy has read the schema already
-            described = schema.load()
             try:
+                files_by.send(("files", (tmp, tables)))     # first: the copy has read the schema already
+                described = schema.load()
                 workbook.write(tmp / WORKBOOK, tables, described)
                 written = files_by.result()
             except BaseException:

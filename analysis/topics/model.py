@@ -24,7 +24,6 @@ import math
 import os
 import re
 import tempfile
-import zipfile
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -217,7 +216,7 @@ def _cached(cache: Path) -> TopicModel | None:
                       for k in ("chars", "tokens")]
             return TopicModel(meta["classes"], meta["settings"], blocks[0], blocks[1], z["coef"], z["intercept"],
                               meta["temperature"], meta["fingerprint"], meta["trained_on"])
-    except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile):
+    except Exception:   # noqa: BLE001 - whatever a damaged file raises (a bad zip, a bad header, no memory)
         return None
 
 
@@ -229,17 +228,21 @@ def _cache(cache: Path, model: TopicModel) -> None:
     for k, block in (("chars", model.chars), ("tokens", model.tokens)):
         terms = sorted(block.vocabulary, key=block.vocabulary.get)
         arrays[f"{k}_terms"] = np.array(terms, dtype=str)
-        if arrays[f"{k}_terms"].tolist() != terms:      # numpy drops a string's trailing NULs
+        # the cache gives term i column i: not so for a file listing a term twice; and numpy drops
+        # a string's trailing NULs
+        if [block.vocabulary[t] for t in terms] != list(range(len(terms))) or arrays[f"{k}_terms"].tolist() != terms:
             return
         arrays[f"{k}_idf"] = block.idf
+    tmp = None
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=cache.name, suffix=".npz", dir=cache.parent)
         with os.fdopen(fd, "wb") as f:
             np.savez(f, **arrays)
         os.replace(tmp, cache)
-    except OSError:
-        pass
+    except Exception:   # noqa: BLE001 - a cache that cannot be written is no error
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
 
 
 def _parse(path: Path, raw: bytes, hint: str) -> TopicModel:

@@ -20,8 +20,8 @@ exec(compile(Path(_plain.__file__).read_text(encoding="utf-8"), _plain.__file__,
 __doc__ = _doc
 
 
-def _ints(n):       # loops' lists (fast to read item by item in plain Python), as arrays here
-    return np.zeros(n, np.int64)
+def _ints(n):       # loops' lists (fast to read item by item in plain Python), as arrays here:
+    return np.empty(n, np.int64)    # not zeroed (numba's zeros touch every page); the loops write before they read
 
 
 def _seq(a):

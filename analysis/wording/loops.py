@@ -25,7 +25,8 @@ _W = 5                      # witnesses kept per subtree (_walk)
 # arrays, 0.10 s over lists); compiled_loops makes both numpy arrays. Their callers reshape.
 
 def _ints(n):
-    """n zeros to write into: a list here, a numpy array once compiled."""
+    """n numbers to write into before reading them: a list here, a numpy array once compiled
+    (not zeroed there: every loop writes an item before it reads it)."""
     return [0] * n
 
 
@@ -207,6 +208,7 @@ def _walk(sa_in, lcp_in, doc_in, left_in, min_chars):
     buf_d, buf_l = _ints(2 * _W), _ints(2 * _W)
     cd, cl = _ints(_W), _ints(_W)
     top = 0
+    st_lcp[0], st_lb[0], st_n[0], st_found[0] = 0, 0, 0, 0     # the root
     for i in range(1, n + 1):
         h = lcp[i - 1] if i < n else -1
         lb = i - 1

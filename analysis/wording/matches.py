@@ -55,7 +55,7 @@ def exact_matches(corpus: Codes, b: int, seed_rows: np.ndarray, k: int, window: 
     run_ends = np.r_[run_starts[1:], len(a)]
     loops = kernels.for_chars(len(corpus.codes))
     flat = loops._grow(corpus.codes, corpus.starts, corpus.lengths, b, a, pa, diag, run_starts, run_ends, k)
-    found = np.asarray(flat, dtype=np.int64).reshape(-1, 4)
+    found = np.array(flat, dtype=np.int64).reshape(-1, 4)
     return np.unique(found, axis=0) if len(found) else found
 
 
@@ -68,5 +68,5 @@ def chains(corpus: Codes, matches: np.ndarray, b: int, max_gap: int, k: int, min
     loops = kernels.for_chars(len(corpus.codes))
     flat = loops._chain(np.ascontiguousarray(matches, dtype=np.int64).ravel(), b, corpus.starts, corpus.markers, k,
                         max_gap)
-    out = np.asarray(flat, dtype=np.int64).reshape(-1, 7)
+    out = np.array(flat, dtype=np.int64).reshape(-1, 7)
     return [tuple(c) for c in out[out[:, 6] >= min_exact, :6].tolist()]

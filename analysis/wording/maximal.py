@@ -64,5 +64,5 @@ def shared_nodes(readings: Sequence[Reading], min_chars: int):
     left[0] = -1
     left[1:] = dense[:-1]
     flat = kernels.for_chars(len(sa))._walk(sa, lcp, doc_of_pos[sa], left[sa], min_chars)
-    nodes = np.asarray(flat, dtype=np.int64).reshape(-1, 3)
+    nodes = np.array(flat, dtype=np.int64).reshape(-1, 3)     # a copy: the walk's buffer (3 per suffix) goes
     return sa, doc_of_pos[sa], starts, nodes

@@ -58,3 +58,13 @@ def test_an_unwritable_cache_folder_is_no_error(tmp_path, monkeypatch):
         assert topic_model.load_model().classes
     finally:
         topic_model.load_model.cache_clear()
+
+
+def test_a_vocabulary_that_is_not_one_column_per_term_is_not_cached(cache):
+    import dataclasses
+
+    model = topic_model.load_model()
+    files = set(cache.glob("*.npz"))
+    odd = dataclasses.replace(model, chars=topic_model.Block({"甲": 1, "乙": 0, "丙": 5}, model.chars.idf[:3]))
+    topic_model._cache(cache / "odd.npz", odd)
+    assert set(cache.glob("*.npz")) == files and not list(cache.glob("odd*"))
