@@ -128,14 +128,15 @@ def _run_beside(send, fn, args, parents=()) -> None:
     except BaseException as exc:    # noqa: BLE001 - the caller raises it
         out = ("error", exc)
     try:
-        try:
-            send.send(out)
-        except OSError:
-            raise
-        except Exception as exc:    # noqa: BLE001 - an exception that cannot be pickled: its words
-            send.send(("error", RuntimeError(f"{type(out[1]).__name__}: {out[1]}" if out[0] == "error" else str(exc))))
+        send.send(out)
     except OSError:                 # the caller is gone: nobody to tell
         pass
+    except Exception as exc:        # noqa: BLE001 - a value that cannot be pickled: its words
+        words = f"{type(out[1]).__name__}: {out[1]}" if out[0] == "error" else str(exc)
+        try:
+            send.send(("error", RuntimeError(words)))
+        except OSError:
+            pass
     send.close()
 
 

@@ -65,15 +65,15 @@ def assemble(results: list[DocResult], overrides: Path | None = OVERRIDES_FILE,
               config.template_score, marked, {r.meta.doc_id: r.text for r in results} if marked else {})
     docs = [(r.meta.doc_id, r.meta.region, r.text) for r in results]
     parallel = in_parallel(jobs, len(results))
-    ahead = None if parallel else ahead     # a corpus codes in a process of its own
-    # a few documents: a forked copy codes them meanwhile (it has the tables already; its own
-    # are small to send back); a corpus: a fresh process that gets only the branch's columns
-    forked = ahead is None and jobs > 1 and not parallel and can_fork()
+    # a few documents: a forked copy codes them meanwhile (`coding_ahead`'s, started here when the
+    # caller did not start it; its tables are small to send back); a corpus: a fresh process that
+    # gets only the branch's columns
+    ahead = None if parallel else ahead
     with (side_process(parallel) as side,
-          beside(coded, *branch) if forked else nullcontext(ahead) as copy,
+          coding_ahead(jobs, len(results)) if ahead is None else nullcontext(ahead) as copy,
           tempfile.TemporaryDirectory(prefix="analysis-coded-") if parallel else nullcontext() as handed):
-        if ahead is not None:
-            ahead.send(("code", branch))
+        if copy is not None:
+            copy.send(("code", branch))
         if side is None and copy is None:
             coded_tables, spent = coded(*branch)
             clock.add(spent)

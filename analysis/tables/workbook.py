@@ -73,7 +73,7 @@ def tasks(t: dict[str, pd.DataFrame], schema: described.Schema) -> pd.DataFrame:
         primary = tt.loc[tt.is_primary]     # one primary topic per coded unit
         by_unit = dict(zip(primary["unit_id"], zip(primary["topic"], primary["topic_zh"], primary["topic_en"])))
         for k, name in enumerate(("topic", "topic_zh", "topic_en")):
-            columns[name] = [_or_empty(by_unit[i][k]) if i in by_unit else "" for i in ids]
+            columns[name] = [by_unit[i][k] if i in by_unit else "" for i in ids]
     dl = t.get("deadlines")
     if dl is not None and len(dl):
         earliest: dict = {}
@@ -91,10 +91,6 @@ def tasks(t: dict[str, pd.DataFrame], schema: described.Schema) -> pd.DataFrame:
     view = schema.sheets.get("tasks")
     names = [c for c in view.columns if c in out.columns] if view else list(out.columns)
     return out[names].fillna({c: "" for c in names if out[c].dtype != "int64"})
-
-
-def _or_empty(value):
-    return "" if _missing(value) else value
 
 
 def dictionary(schema: described.Schema) -> pd.DataFrame:

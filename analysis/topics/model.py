@@ -212,7 +212,7 @@ def _cached(cache: Path) -> TopicModel | None:
     try:
         with np.load(cache, allow_pickle=False) as z:
             meta = json.loads(str(z["meta"]))
-            blocks = [Block(dict(zip(z[f"{k}_terms"].tolist(), range(len(z[f"{k}_terms"])))), z[f"{k}_idf"])
+            blocks = [Block({t: i for i, t in enumerate(z[f"{k}_terms"].tolist())}, z[f"{k}_idf"])
                       for k in ("chars", "tokens")]
             return TopicModel(meta["classes"], meta["settings"], blocks[0], blocks[1], z["coef"], z["intercept"],
                               meta["temperature"], meta["fingerprint"], meta["trained_on"])
