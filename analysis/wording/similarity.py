@@ -127,20 +127,32 @@ def table(units: pd.DataFrame, task_topics: pd.DataFrame, own_text: Mapping[str,
     region_rows = {r: np.flatnonzero(regions == r) for r in pd.unique(regions)}
     if len(region_rows) > ALL_REGIONS_UP_TO:
         return _nearest_anywhere(X, ids, regions, topic, per_region * NEAREST_FACTOR)
-    rows = []
+    region_code = pd.factorize(regions)[0]        # codes in the order of region_rows
+    parts = []
     for lo in range(0, len(tasks), _CHUNK):
         scores = (X[lo:lo + _CHUNK] @ X.T).toarray()
-        for i, row in enumerate(scores, lo):
-            for region, idx in region_rows.items():
-                if region == regions[i]:
-                    continue
-                best = idx[np.argsort(-row[idx], kind="stable")[:per_region]]
-                for rank, j in enumerate(best, 1):
-                    if row[j] <= 0:
-                        break
-                    rows.append((ids[i], regions[i], rank, ids[j], region, round(float(row[j]), 4),
-                                 topic[i], topic[j], bool(topic[i] and topic[i] == topic[j])))
-    return pd.DataFrame(rows, columns=COLUMNS)
+        own = region_code[lo:lo + len(scores)]
+        # each row's per_region best in every region, all rows of a region's columns sorted at once
+        # (a stable sort of each row, as one row at a time gave); rows, then regions, then ranks
+        best, value = [], []
+        for code, idx in enumerate(region_rows.values()):
+            order = np.argsort(-scores[:, idx], axis=1, kind="stable")[:, :per_region]
+            got = np.take_along_axis(scores[:, idx], order, axis=1)
+            got[own == code] = 0.0          # not against its own region
+            pad = per_region - order.shape[1]   # a region with fewer tasks than per_region
+            best.append(np.pad(idx[order], ((0, 0), (0, pad))))
+            value.append(np.pad(got, ((0, 0), (0, pad))))
+        best, value = np.stack(best, axis=1), np.stack(value, axis=1)    # rows x regions x ranks
+        keep = value > 0        # sorted descending: the first score <= 0 ends a region's ranks
+        i = np.broadcast_to(np.arange(lo, lo + len(scores))[:, None, None], keep.shape)[keep]
+        rank = np.broadcast_to(np.arange(1, per_region + 1), keep.shape)[keep]
+        parts.append((i, rank, best[keep], value[keep]))
+    i, rank, j, value = (np.concatenate(a) for a in zip(*parts))     # len(tasks) >= 2: one part at least
+    out = pd.DataFrame({"unit_id": ids[i], "region": regions[i], "rank": rank, "other_unit_id": ids[j],
+                        "other_region": regions[j], "score": [round(v, 4) for v in value.tolist()],
+                        "topic": topic[i], "other_topic": topic[j]}, columns=COLUMNS)
+    out["same_topic"] = (out["topic"] != "") & (out["topic"] == out["other_topic"])
+    return out
 
 
 def _nearest_anywhere(X: sparse.csr_matrix, ids, regions, topic, k: int) -> pd.DataFrame:
