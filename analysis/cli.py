@@ -104,26 +104,26 @@ def _build(args) -> int:
     if args.overrides != OVERRIDES_FILE and not Path(args.overrides).is_file():
         raise SourceError(args.overrides, "overrides file not found (--overrides)")
     protect = (raw_dir, args.manifest.parent)
-    outputs.check_target(args.out, protect)  # before the work, so a refusal costs nothing
     timings: dict[str, float] = {}
     jobs = args.jobs or build.default_jobs()
     docs = load_manifest(args.manifest)
+    # the output folder checked and its staging folder made before the work, so a refusal costs nothing
+    staging = _writing(args.out, outputs.Staging, args.out, protect)
     # a few documents: a copy of this process gets the coding branch ready on a second core while
-    # they are read, codes them, then writes the table files beside the workbook
-    with tables.coding_ahead(jobs, len(docs)) as ahead:
+    # they are read and codes them (this process writes its own tables' Parquet meanwhile), then
+    # writes the database and CSVs beside the workbook
+    with staging, tables.coding_ahead(jobs, len(docs)) as ahead:
         results = build.build_all(args.manifest, raw_dir, timings, strict=args.strict, jobs=jobs, docs=docs)
         # the report reads only the results' metadata, so their readings go once the tables hold them
         assembled = tables.assemble(results, overrides=args.overrides, timings=timings, jobs=jobs, release=True,
-                                    ahead=ahead)
+                                    ahead=ahead, meanwhile=None if ahead is None else
+                                    lambda made: _writing(args.out, staging.parquet, made))
         if args.timings:       # before the write, so a build stopped there still shows what it did
             _print_timings(timings)
             for name, df in assembled.items():
                 print(f"rows: {name} {len(df)}", file=sys.stderr, flush=True)
         t0 = time.perf_counter()
-        try:
-            outputs.write(assembled, args.out, protect, jobs=jobs, files_by=ahead)
-        except OSError as exc:
-            raise SourceError(args.out, f"cannot write outputs ({exc.strerror or exc})") from None
+        _writing(args.out, staging.finish, assembled, jobs=jobs, files_by=ahead)
         timings["write"] = time.perf_counter() - t0
     timings[f"{tables.PEAK}write"] = tables.peak_mb()
     t0 = time.perf_counter()
@@ -140,6 +140,15 @@ def _build(args) -> int:
         print(f"warning: {schema.SCHEMA_FILE.relative_to(schema.PROJECT_ROOT)} does not describe "
               f"{', '.join(missing)}", file=sys.stderr)
     return 0
+
+
+def _writing(out: Path, fn, *args, **kwargs):
+    """fn(*args, **kwargs), which writes the outputs: a system's refusal (disk full, no permission)
+    in one line naming the output folder."""
+    try:
+        return fn(*args, **kwargs)
+    except OSError as exc:
+        raise SourceError(out, f"cannot write outputs ({exc.strerror or exc})") from None
 
 
 def _print_timings(timings: dict[str, float]) -> None:

@@ -43,10 +43,25 @@ def test_a_bad_document_read_in_a_worker_process_is_still_one_line_naming_it(tmp
     shutil.copytree(RAW_DIR, raw)
     text = (raw / "wuhu-2021.txt").read_text(encoding="utf-8")
     (raw / "wuhu-2021.txt").write_text(text[:text.index("确保到2021年底40%")], encoding="utf-8")
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "notes.txt").write_text("a researcher's file")
+    (tmp_path / "out" / ".analysis-output").write_text("")     # an earlier build's output
     proc = _cli_build(raw / "documents.yml", tmp_path / "out", "--jobs", "2")
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ") and "wuhu-2021.txt:65:1:" in lines[0], proc.stderr
+    # the staging folder made before the documents were read is gone; the earlier output untouched
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "raw"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [".analysis-output", "notes.txt"]
+
+
+def test_an_output_folder_that_cannot_be_made_is_one_line_before_any_document_is_read(tmp_path):
+    (tmp_path / "afile").write_text("not a folder")
+    proc = _cli_build(MANIFEST, tmp_path / "afile" / "out", "--timings")
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert proc.stderr.strip().splitlines() == [
+        f"error: {tmp_path / 'afile' / 'out'}: cannot write outputs (File exists)"], proc.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile"]
 
 
 def test_jobs_must_be_a_whole_number(tmp_path):
@@ -56,9 +71,11 @@ def test_jobs_must_be_a_whole_number(tmp_path):
 
 @pytest.mark.parametrize("jobs, branch", [
     ("1", ["task_topics", "task_similarity", "template_alignment", "shared_passages"]),
-    # two cores: the coding branch runs in a forked copy beside the wording stage; its stages are
-    # reported when it comes back, after what the build waited for it
-    ("2", ["shared_passages", "coding_wait", "task_topics", "task_similarity", "template_alignment"]),
+    # two cores: the coding branch runs in a forked copy beside the wording stage, while this process
+    # writes its own tables' Parquet (early_writes); the copy's stages are reported when it comes
+    # back, after what the build waited for it
+    ("2", ["shared_passages", "early_writes", "coding_wait", "task_topics", "task_similarity",
+           "template_alignment"]),
 ])
 def test_timings_name_every_stage(tmp_path, jobs, branch):
     proc = _cli_build(MANIFEST, tmp_path / "out", "--timings", "--jobs", jobs)
@@ -358,14 +375,16 @@ def test_the_copy_got_ready_ahead_codes_and_writes_what_one_process_does(tmp_pat
 
     from analysis.tables import assembly, outputs
 
-    with assembly.coding_ahead(2, 5) as ahead:
+    with outputs.Staging(tmp_path / "ahead") as staging, assembly.coding_ahead(2, 5) as ahead:
         assert ahead is not None
         results = build.build_all(jobs=1)
         timings: dict = {}
-        early = assembly.assemble(results, jobs=2, timings=timings, ahead=ahead)
-        outputs.write(early, tmp_path / "ahead", files_by=ahead)      # the copy writes the table files
+        early = assembly.assemble(results, jobs=2, timings=timings, ahead=ahead, meanwhile=staging.parquet)
+        # this process wrote its own tables' Parquet while the copy coded; the copy writes the rest
+        assert staging.in_parquet == set(early) - {"task_topics", "task_similarity", "template_alignment"}
+        staging.finish(early, files_by=ahead)
         assert not ahead._process.is_alive()        # both jobs done, it has ended
-    assert "coding_wait" in timings and timings["task_topics"] > 0
+    assert not staging.folder.exists() and "coding_wait" in timings and timings["task_topics"] > 0
     alone = assembly.assemble(results, jobs=1)
     for name in alone:
         pd.testing.assert_frame_equal(early[name], alone[name], obj=name)

@@ -8,6 +8,7 @@ import tempfile
 import time
 
 from collections import defaultdict
+from collections.abc import Callable
 from contextlib import nullcontext
 from pathlib import Path
 
@@ -27,7 +28,8 @@ TABLES = ("documents", "units", "task_agencies", "agencies", "targets", "deadlin
 
 def assemble(results: list[DocResult], overrides: Path | None = OVERRIDES_FILE,
              code_topics: bool = True, timings: dict | None = None, jobs: int = 1,
-             release: bool = False, ahead: beside | None = None) -> dict[str, pd.DataFrame]:
+             release: bool = False, ahead: beside | None = None,
+             meanwhile: Callable[[dict[str, pd.DataFrame]], None] | None = None) -> dict[str, pd.DataFrame]:
     """All processed tables; task_topics is coded with `overrides` applied (None: automatic only).
     Without `code_topics` the tables of topics and wording are left out. `timings` gains the
     seconds of each stage (the global ones: each reads every document). `jobs`: processes the
@@ -37,7 +39,9 @@ def assemble(results: list[DocResult], overrides: Path | None = OVERRIDES_FILE,
     the documents were read, else forked here. With `release`, each
     result's readings (units, agencies, targets, deadlines) are dropped once the tables hold them,
     for a caller that needs only the results' metadata afterwards (at 1,000 documents they hold
-    about 400 MB the wording stage can use)."""
+    about 400 MB the wording stage can use). `meanwhile`, when given, is called with the tables
+    made here (the documents' and the wording stage's) before the coded ones are awaited: a few
+    documents' build writes them out while its copy codes."""
     clock = _Clock(timings)
     rows: dict[str, list[dict]] = defaultdict(list)
     for r in results:
@@ -83,6 +87,9 @@ def assemble(results: list[DocResult], overrides: Path | None = OVERRIDES_FILE,
                                                 jobs=jobs)
         give_back_memory()      # the finder's intermediate tables, before the coded ones come back
         clock.lap("shared_passages")
+        if meanwhile is not None:
+            meanwhile(out | wording)
+            clock.lap("early_writes")
         if side is not None or copy is not None:
             if copy is not None:
                 coded_tables, spent = copy.result()
@@ -116,8 +123,9 @@ def coding_ahead(jobs: int, n_docs: int):
     """For fewer than PARALLEL_FROM documents and more than one job: a forked copy of this process
     (`analysis.beside`) that gets the coding branch ready (its modules, among them scipy's; the
     topic model, the scoring, the token cache: a third of a second) while this one reads the
-    documents, codes the tables `assemble` sends it, then writes the table files `outputs.write`
-    sends it (Parquet, DuckDB, CSV) beside the workbook. Else a null context (None)."""
+    documents, codes the tables `assemble` sends it, then writes what `outputs.Staging.finish`
+    sends it (the coded tables' Parquet, the database and the CSVs) beside the workbook. Else a
+    null context (None)."""
     if jobs > 1 and not in_parallel(jobs, n_docs) and can_fork():
         return beside(_coded_when_sent, inbox=True)
     return nullcontext()
@@ -129,7 +137,7 @@ def _coded_when_sent(receive, reply):
     import duckdb  # noqa: F401
 
     from analysis.tables import schema
-    from analysis.tables.outputs import table_files
+    from analysis.tables.outputs import database_files
     from analysis.topics.coder import TopicCoder, load_confidence
     from analysis.topics.model import load_model
     from analysis.wording import similarity, templates  # noqa: F401
@@ -138,12 +146,12 @@ def _coded_when_sent(receive, reply):
     load_model(), load_confidence()     # both cached: coded() finds them read
     coder.segmenter.cache.get("")       # reads the token cache
     schema.load()                       # cached: the table files' descriptions
-    while True:     # its jobs, named: ("code", coded's arguments) replies, ("files", table_files') ends it
+    while True:     # its jobs, named: ("code", coded's arguments) replies, ("files", database_files') ends it
         kind, job = receive()
         if kind == "code":
             reply(coded(*job, coder=coder))
         elif kind == "files":
-            return table_files(*job)
+            return database_files(*job)
         else:
             raise ValueError(f"no such job for the coding copy: {kind!r}")
 

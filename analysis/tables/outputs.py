@@ -73,71 +73,118 @@ def check_target(out: Path, raw_dirs: tuple[Path, ...] = ()) -> None:
 
 def write(tables: dict[str, pd.DataFrame], out: Path, raw_dirs: tuple[Path, ...] = (), jobs: int = 1,
           files_by=None) -> None:
-    """Every output of `tables` into `out`, switched in at once: the workbook (pure Python, the
-    slowest file) written beside the Parquet files, the database and the CSVs. Those are written
-    by `files_by` when given (the build's copy from `assembly.coding_ahead`, which has its
-    modules loaded); else, with `jobs` > 1 and a few documents, by a forked copy of this process
-    (`analysis.beside`: the two run on two cores); else by a second thread (a process of a
-    corpus's size would hold a copy of every table it touched)."""
-    out = Path(out)
-    check_target(out, raw_dirs)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale(out.parent, out.name)
-    tmp = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{out.name}-{os.getpid()}-", dir=out.parent))
-    try:
+    """Every output of `tables` into `out`, switched in at once (`Staging.finish`)."""
+    with Staging(out, raw_dirs) as staging:
+        staging.finish(tables, jobs=jobs, files_by=files_by)
+
+
+class Staging:
+    """An output folder in the making: `out` checked (`check_target`), then a fresh staging folder
+    beside it that the build writes into, table by table as it has them (`parquet`), and switches
+    in at the end (`finish`). Leaving the context removes the staging folder: after the switch it
+    holds the previous output; after a failure, what was written so far."""
+
+    def __init__(self, out: Path, raw_dirs: tuple[Path, ...] = ()):
+        self.out = Path(out)
+        check_target(self.out, raw_dirs)
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale(self.out.parent, self.out.name)
+        self.folder = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{self.out.name}-{os.getpid()}-", dir=self.out.parent))
+        self.in_parquet: set[str] = set()     # the tables written already
+
+    def __enter__(self) -> Staging:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def parquet(self, tables: dict[str, pd.DataFrame]) -> None:
+        """Each of `tables` as Parquet now (a few documents' build does it while its copy codes
+        the topics, so the copy's share of the files is smaller)."""
+        write_parquet(self.folder, tables, schema.load())
+        self.in_parquet |= set(tables)
+
+    def finish(self, tables: dict[str, pd.DataFrame], jobs: int = 1, files_by=None) -> None:
+        """The rest of `tables`' outputs, then the switch: the workbook (pure Python, the slowest
+        file) written beside the Parquet files, the database and the CSVs. Those are written by
+        `files_by` when given (the build's copy from `assembly.coding_ahead`, which has its modules
+        loaded: it gets the tables not yet in Parquet and the columns of all), the data package
+        here; else, with `jobs` > 1 and a few documents, by a forked copy of this process
+        (`analysis.beside`: the two run on two cores); else by a second thread (a process of a
+        corpus's size would hold a copy of every table it touched)."""
+        tmp = self.folder
+        to_write = {name: df for name, df in tables.items() if name not in self.in_parquet}
         if files_by is not None:
             try:
-                files_by.send(("files", (tmp, tables)))     # first: the copy has read the schema already
+                files_by.send(("files", (tmp, to_write, columns_of(tables))))   # first: the copy has its modules
                 described = schema.load()
+                datapackage.write(tmp / datapackage.NAME, tables, described)
                 workbook.write(tmp / WORKBOOK, tables, described)
-                written = files_by.result()
+                files_by.result()
             except BaseException:
                 files_by.end()      # before the staging folder it writes into is removed
                 raise
         elif jobs > 1 and not in_parallel(jobs, len(tables.get("documents", ()))) and can_fork():
             described = schema.load()
-            with beside(table_files, tmp, tables, described) as files:
+            with beside(table_files, tmp, tables, described, self.in_parquet) as files:
                 workbook.write(tmp / WORKBOOK, tables, described)
-                written = files.result()
+                files.result()
         else:
             # the workbook (xlsxwriter: pure Python, holding the interpreter) in this thread; the
             # files in another, whose C++ work (pyarrow, DuckDB) lets go of the interpreter: on a
             # corpus the two overlap on two cores
             described = schema.load()
             with ThreadPoolExecutor(1) as files:
-                done = files.submit(table_files, tmp, tables, described)
+                done = files.submit(table_files, tmp, tables, described, self.in_parquet)
                 workbook.write(tmp / WORKBOOK, tables, described)
-                written = done.result()
+                done.result()
+        written = [f"{name}.{kind}" for name in tables for kind in ("parquet", "csv")]
         written += [WORKBOOK, datapackage.NAME, DATABASE]
         (tmp / MARKER).write_text("".join(f"{n}\n" for n in written), encoding="utf-8")
-        _carry_over(out, tmp)
+        _carry_over(self.out, tmp)
         _follow_umask(tmp)
-        _switch(tmp, out)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)  # after the switch it holds the previous output
+        _switch(tmp, self.out)
 
 
-def table_files(tmp: Path, tables: dict[str, pd.DataFrame], described: schema.Schema | None = None) -> list[str]:
-    """Each table as Parquet, the data package, and the database with the CSVs made from it; the
-    tables' file names. `described`: data/schema/tables.yml (None: read here)."""
+def columns_of(tables: dict[str, pd.DataFrame]) -> dict[str, list[str]]:
+    """Each table's column names, in the tables' order (what the database needs of them)."""
+    return {name: [str(c) for c in df.columns] for name, df in tables.items()}
+
+
+def write_parquet(tmp: Path, tables: dict[str, pd.DataFrame], described: schema.Schema) -> None:
+    """Each table as `name`.parquet in `tmp`, typed as its description says."""
     import pyarrow.parquet as pq
 
-    described = described or schema.load()
-    written = []
     for name, df in tables.items():
         pq.write_table(schema.arrow_table(name, df, described), tmp / f"{name}.parquet")
-        written += [f"{name}.parquet", f"{name}.csv"]
+
+
+def table_files(tmp: Path, tables: dict[str, pd.DataFrame], described: schema.Schema | None = None,
+                in_parquet: set[str] = frozenset()) -> None:
+    """Each table as Parquet (but those `in_parquet` already), the data package, and the database
+    with the CSVs made from it. `described`: data/schema/tables.yml (None: read here)."""
+    described = described or schema.load()
+    write_parquet(tmp, {name: df for name, df in tables.items() if name not in in_parquet}, described)
     datapackage.write(tmp / datapackage.NAME, tables, described)
-    _database(tmp / DATABASE, tables, described)     # and the CSVs, from the database's tables
-    return written
+    _database(tmp / DATABASE, columns_of(tables), described)     # and the CSVs, from the database's tables
+
+
+def database_files(tmp: Path, to_write: dict[str, pd.DataFrame], columns: dict[str, list[str]],
+                   described: schema.Schema | None = None) -> None:
+    """The copy's share of the files (`Staging.finish` with `files_by`): the tables `to_write` as
+    Parquet, then the database of every table in `columns` (their Parquet files) and the CSVs."""
+    described = described or schema.load()
+    write_parquet(tmp, to_write, described)
+    _database(tmp / DATABASE, columns, described)
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _FORMULA_RE, _INERT = r"^([=+\-@\t\r])", r"'\1"       # the same starts for DuckDB (RE2), and the apostrophe
 
 
-def _database(path: Path, tables: dict[str, pd.DataFrame], described: schema.Schema) -> None:
-    """analysis.duckdb: each table from its Parquet file, with the columns' descriptions as comments."""
+def _database(path: Path, columns: dict[str, list[str]], described: schema.Schema) -> None:
+    """analysis.duckdb: each table of `columns` (name -> its columns) from its Parquet file, with
+    the columns' descriptions as comments."""
     import duckdb   # only the build writes the database
 
     # DuckDB's buffer may take most of the machine's memory by default; it writes these tables to
@@ -146,13 +193,13 @@ def _database(path: Path, tables: dict[str, pd.DataFrame], described: schema.Sch
     con = duckdb.connect(str(path), config={"memory_limit": "512MB"})
     try:
         con.begin()   # one transaction: a commit per statement costs a checkpoint each
-        for name in tables:
+        for name in columns:
             con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM read_parquet(?)', [str(path.parent / f"{name}.parquet")])
             table = described.tables.get(name)
             if table is None:
                 continue
             con.execute(f'COMMENT ON TABLE "{name}" IS {_sql_text(f"{table.en} / {table.zh}")}')
-            for col in tables[name].columns:
+            for col in columns[name]:
                 c = table.columns.get(col)
                 if c is not None:
                     con.execute(f'COMMENT ON COLUMN "{name}"."{col}" IS {_sql_text(f"{c.en} / {c.zh}")}')
@@ -161,7 +208,7 @@ def _database(path: Path, tables: dict[str, pd.DataFrame], described: schema.Sch
         # block of task_similarity out of place; ORDER BY rowid instead needs a sort that overran
         # the buffer limit at 1,000 documents
         con.execute("SET threads = 1")
-        for name in tables:
+        for name in columns:
             _csv(con, name, path.parent / f"{name}.csv")
     finally:
         con.close()
