@@ -108,18 +108,16 @@ class Staging:
         """The rest of `tables`' outputs, then the switch: the workbook (pure Python, the slowest
         file) written beside the Parquet files, the database and the CSVs. Those are written by
         `files_by` when given (the build's copy from `assembly.coding_ahead`, which has its modules
-        loaded: it gets the tables not yet in Parquet and the columns of all), the data package
-        here; else, with `jobs` > 1 and a few documents, by a forked copy of this process
+        loaded: it gets the tables not yet in Parquet and every table's columns with no rows);
+        else, with `jobs` > 1 and a few documents, by a forked copy of this process
         (`analysis.beside`: the two run on two cores); else by a second thread (a process of a
         corpus's size would hold a copy of every table it touched)."""
         tmp = self.folder
         to_write = {name: df for name, df in tables.items() if name not in self.in_parquet}
         if files_by is not None:
             try:
-                files_by.send(("files", (tmp, to_write, columns_of(tables))))   # first: the copy has its modules
-                described = schema.load()
-                datapackage.write(tmp / datapackage.NAME, tables, described)
-                workbook.write(tmp / WORKBOOK, tables, described)
+                files_by.send(("files", (tmp, to_write, {name: df.iloc[:0] for name, df in tables.items()})))
+                workbook.write(tmp / WORKBOOK, tables, schema.load())
                 files_by.result()
             except BaseException:
                 files_by.end()      # before the staging folder it writes into is removed
@@ -169,13 +167,16 @@ def table_files(tmp: Path, tables: dict[str, pd.DataFrame], described: schema.Sc
     _database(tmp / DATABASE, columns_of(tables), described)     # and the CSVs, from the database's tables
 
 
-def database_files(tmp: Path, to_write: dict[str, pd.DataFrame], columns: dict[str, list[str]],
+def database_files(tmp: Path, to_write: dict[str, pd.DataFrame], heads: dict[str, pd.DataFrame],
                    described: schema.Schema | None = None) -> None:
     """The copy's share of the files (`Staging.finish` with `files_by`): the tables `to_write` as
-    Parquet, then the database of every table in `columns` (their Parquet files) and the CSVs."""
+    Parquet, the data package, then the database of every table (from its Parquet file) and the
+    CSVs. `heads`: every table's columns and types, with no rows (all the data package and the
+    database need of those written already)."""
     described = described or schema.load()
     write_parquet(tmp, to_write, described)
-    _database(tmp / DATABASE, columns, described)
+    datapackage.write(tmp / datapackage.NAME, heads, described)
+    _database(tmp / DATABASE, columns_of(heads), described)
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -208,18 +209,23 @@ def _database(path: Path, columns: dict[str, list[str]], described: schema.Schem
         # block of task_similarity out of place; ORDER BY rowid instead needs a sort that overran
         # the buffer limit at 1,000 documents
         con.execute("SET threads = 1")
+        types: dict[str, list[tuple[str, str]]] = {}     # every table's (column, type), in one query
+        for name, col, kind in con.execute(
+                "SELECT table_name, column_name, data_type FROM duckdb_columns() "
+                "WHERE database_name = current_database() AND schema_name = 'main' "
+                "ORDER BY table_name, column_index").fetchall():
+            types.setdefault(name, []).append((col, kind))
         for name in columns:
-            _csv(con, name, path.parent / f"{name}.csv")
+            _csv(con, name, types[name], path.parent / f"{name}.csv")
     finally:
         con.close()
 
 
-def _csv(con, name: str, path: Path) -> None:
+def _csv(con, name: str, columns: list[tuple[str, str]], path: Path) -> None:
     """A table as UTF-8-with-BOM CSV (so Excel reads it as UTF-8), written by DuckDB's C++ writer
-    from the database's table (pandas' to_csv took ten times as long at 1,000 documents). Text a
-    spreadsheet would run as a formula gets a leading apostrophe. Empty text is written "", a
-    missing value as nothing, a boolean as true/false."""
-    columns = con.execute(f"SELECT column_name, column_type FROM (DESCRIBE {_ident(name)})").fetchall()
+    from the database's table (pandas' to_csv took ten times as long at 1,000 documents); `columns`:
+    its (name, DuckDB type) in order. Text a spreadsheet would run as a formula gets a leading
+    apostrophe. Empty text is written "", a missing value as nothing, a boolean as true/false."""
     select = []
     for col, kind in columns:
         header = _ident("'" + col if col.startswith(_FORMULA_START) else col)
