@@ -56,37 +56,23 @@ class beside:
             stream.flush()
         context = multiprocessing.get_context("fork")
         self._receive, send = context.Pipe(duplex=False)
-        self._inbox = self._sending = None
+        self._inbox = self._sending = receive = None
         if inbox:
             receive, self._inbox = context.Pipe(duplex=False)
-            args = (receive.recv, lambda value: send.send(("reply", value)), *args)
+            self._sending = _Outbox(self._inbox)
         # the copy closes this process's ends of the pipes first: else, this process killed, a copy
         # waiting in receive() would hold a writer of its own inbox and never see its end
         parents = (self._receive, self._inbox)
-        self._process = context.Process(target=_run_beside, args=(send, fn, args, parents), daemon=True)
+        self._process = context.Process(target=_run_beside, args=(send, fn, args, parents, receive), daemon=True)
         self._process.start()
         send.close()
         if inbox:
             receive.close()
 
     def send(self, value) -> None:
-        """Hand `value` to the copy's next `receive()`: pickled here (a thread pickling beside
-        this one's Python would wait for the interpreter), written to the pipe by a thread."""
-        import threading
-        from multiprocessing.reduction import ForkingPickler
-
-        data = bytes(ForkingPickler.dumps(value))
-
-        def post(before):
-            if before is not None:      # one message after the other on the pipe
-                before.join()
-            try:
-                self._inbox.send_bytes(data)
-            except OSError:     # the copy is gone; result() says how it ended
-                pass
-
-        self._sending = threading.Thread(target=post, args=(self._sending,), daemon=True)
-        self._sending.start()
+        """Hand `value` to the copy's next `receive()` (`_Outbox`: this process goes on while the
+        copy is still busy)."""
+        self._sending.send(value)
 
     def result(self):
         try:
@@ -107,7 +93,7 @@ class beside:
     def __exit__(self, *failed):
         self.end()
         if self._sending is not None:
-            self._sending.join()
+            self._sending.join()    # the copy is gone: a write still waiting fails at once
         for pipe in (self._receive, self._inbox):
             if pipe is not None:
                 pipe.close()
@@ -119,24 +105,56 @@ class beside:
         self._process.join()
 
 
-def _run_beside(send, fn, args, parents=()) -> None:
+class _Outbox:
+    """Values sent down a pipe in order by a thread, so the sender goes on while the reader is
+    busy (a pipe holds 64 KB: a larger value would block the sender until the other side reads).
+    Pickled in the caller's thread: a thread pickling beside this one's Python would wait for the
+    interpreter."""
+
+    def __init__(self, conn):
+        self._conn = conn
+        self._last = None
+
+    def send(self, value) -> None:
+        import threading
+        from multiprocessing.reduction import ForkingPickler
+
+        data = bytes(ForkingPickler.dumps(value))
+
+        def post(before):
+            if before is not None:      # one message after the other on the pipe
+                before.join()
+            try:
+                self._conn.send_bytes(data)
+            except OSError:     # the other side is gone; its end says how
+                pass
+
+        self._last = threading.Thread(target=post, args=(self._last,), daemon=True)
+        self._last.start()
+
+    def join(self) -> None:
+        """Wait until everything sent is written."""
+        if self._last is not None:
+            self._last.join()
+
+
+def _run_beside(send, fn, args, parents=(), receive=None) -> None:
     for pipe in parents:
         if pipe is not None:
             pipe.close()
+    outbox = _Outbox(send)      # a reply is written while the copy goes on to its next job
+    if receive is not None:
+        args = (receive.recv, lambda value: outbox.send(("reply", value)), *args)
     try:
         out = ("done", fn(*args))
     except BaseException as exc:    # noqa: BLE001 - the caller raises it
         out = ("error", exc)
     try:
-        send.send(out)
-    except OSError:                 # the caller is gone: nobody to tell
-        pass
+        outbox.send(out)
     except Exception as exc:        # noqa: BLE001 - a value that cannot be pickled: its words
         words = f"{type(out[1]).__name__}: {out[1]}" if out[0] == "error" else str(exc)
-        try:
-            send.send(("error", RuntimeError(words)))
-        except OSError:
-            pass
+        outbox.send(("error", RuntimeError(words)))
+    outbox.join()
     send.close()
 
 

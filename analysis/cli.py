@@ -110,14 +110,14 @@ def _build(args) -> int:
     # the output folder checked and its staging folder made before the work, so a refusal costs nothing
     staging = _writing(args.out, outputs.Staging, args.out, protect)
     # a few documents: a copy of this process gets the coding branch ready on a second core while
-    # they are read and codes them (this process writes its own tables' Parquet meanwhile), then
-    # writes the database and CSVs beside the workbook
+    # they are read and codes them (this process writes its own tables' Parquet and the sheets
+    # that need no topic codes meanwhile), then writes the database and CSVs beside the workbook
     with staging, tables.coding_ahead(jobs, len(docs)) as ahead:
         results = build.build_all(args.manifest, raw_dir, timings, strict=args.strict, jobs=jobs, docs=docs)
         # the report reads only the results' metadata, so their readings go once the tables hold them
         assembled = tables.assemble(results, overrides=args.overrides, timings=timings, jobs=jobs, release=True,
                                     ahead=ahead, meanwhile=None if ahead is None else
-                                    lambda made: _writing(args.out, staging.parquet, made))
+                                    lambda made, order: _writing(args.out, staging.early, made, order, ahead))
         if args.timings:       # before the write, so a build stopped there still shows what it did
             _print_timings(timings)
             for name, df in assembled.items():

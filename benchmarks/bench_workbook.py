@@ -31,7 +31,7 @@ from analysis.tables import schema, workbook  # noqa: E402
 
 
 def with_xlsxwriter(path: Path, sheets: dict[str, pd.DataFrame], tables: dict, described) -> None:
-    workbook.write_sheets(path, sheets, described)
+    workbook.write(path, sheets, described)    # the sheets given as tables of their names
 
 
 def with_openpyxl_write_only(path: Path, sheets: dict[str, pd.DataFrame], tables: dict, described) -> None:

@@ -379,10 +379,11 @@ def test_the_copy_got_ready_ahead_codes_and_writes_what_one_process_does(tmp_pat
         assert ahead is not None
         results = build.build_all(jobs=1)
         timings: dict = {}
-        early = assembly.assemble(results, jobs=2, timings=timings, ahead=ahead, meanwhile=staging.parquet)
+        early = assembly.assemble(results, jobs=2, timings=timings, ahead=ahead,
+                                  meanwhile=lambda made, order: staging.early(made, order, ahead))
         # this process wrote its own tables' Parquet while the copy coded; the copy writes the rest
-        assert staging.in_parquet == set(early) - {"task_topics", "task_similarity", "template_alignment"}
-        staging.finish(early, files_by=ahead)
+        assert staging.in_parquet == set(early) - set(assembly.CODED)
+        staging.finish(early)
         assert not ahead._process.is_alive()        # both jobs done, it has ended
     assert not staging.folder.exists() and "coding_wait" in timings and timings["task_topics"] > 0
     alone = assembly.assemble(results, jobs=1)
@@ -407,11 +408,19 @@ def test_a_failed_workbook_ends_the_copy_writing_the_files_and_leaves_no_staging
 
     with assembly.coding_ahead(2, 5) as ahead:
         tables = assembly.assemble(build.build_all(jobs=1), jobs=2, ahead=ahead)
-        monkeypatch.setattr(workbook, "write", full_disk)
+        monkeypatch.setattr(workbook.Book, "close", full_disk)
         with pytest.raises(OSError, match="No space left"):
             outputs.write(tables, tmp_path / "out", files_by=ahead)
         assert not ahead._process.is_alive()
     assert list(tmp_path.iterdir()) == []       # no output, no staging folder
+    # the same when the copy was told to write the database while it coded (a build's own way)
+    with outputs.Staging(tmp_path / "out") as staging, assembly.coding_ahead(2, 5) as ahead:
+        tables = assembly.assemble(build.build_all(jobs=1), jobs=2, ahead=ahead,
+                                   meanwhile=lambda made, order: staging.early(made, order, ahead))
+        with pytest.raises(OSError, match="No space left"):
+            staging.finish(tables)
+        assert not ahead._process.is_alive()
+    assert list(tmp_path.iterdir()) == []
 
 
 _ORPHAN = """

@@ -29,7 +29,8 @@ TABLES = ("documents", "units", "task_agencies", "agencies", "targets", "deadlin
 def assemble(results: list[DocResult], overrides: Path | None = OVERRIDES_FILE,
              code_topics: bool = True, timings: dict | None = None, jobs: int = 1,
              release: bool = False, ahead: beside | None = None,
-             meanwhile: Callable[[dict[str, pd.DataFrame]], None] | None = None) -> dict[str, pd.DataFrame]:
+             meanwhile: Callable[[dict[str, pd.DataFrame], list[str]], None] | None = None
+             ) -> dict[str, pd.DataFrame]:
     """All processed tables; task_topics is coded with `overrides` applied (None: automatic only).
     Without `code_topics` the tables of topics and wording are left out. `timings` gains the
     seconds of each stage (the global ones: each reads every document). `jobs`: processes the
@@ -40,8 +41,8 @@ def assemble(results: list[DocResult], overrides: Path | None = OVERRIDES_FILE,
     result's readings (units, agencies, targets, deadlines) are dropped once the tables hold them,
     for a caller that needs only the results' metadata afterwards (at 1,000 documents they hold
     about 400 MB the wording stage can use). `meanwhile`, when given, is called with the tables
-    made here (the documents' and the wording stage's) before the coded ones are awaited: a few
-    documents' build writes them out while its copy codes."""
+    made here (the documents' and the wording stage's) and the names of all tables in order before
+    the coded ones are awaited: a few documents' build writes what it can while its copy codes."""
     clock = _Clock(timings)
     rows: dict[str, list[dict]] = defaultdict(list)
     for r in results:
@@ -88,7 +89,7 @@ def assemble(results: list[DocResult], overrides: Path | None = OVERRIDES_FILE,
         give_back_memory()      # the finder's intermediate tables, before the coded ones come back
         clock.lap("shared_passages")
         if meanwhile is not None:
-            meanwhile(out | wording)
+            meanwhile(out | wording, list(_in_order(out, dict.fromkeys(CODED), wording)))
             clock.lap("early_writes")
         if side is not None or copy is not None:
             if copy is not None:
@@ -101,13 +102,14 @@ def assemble(results: list[DocResult], overrides: Path | None = OVERRIDES_FILE,
     return _in_order(out, coded_tables, wording)
 
 
+CODED = ("task_topics", "task_similarity", "template_alignment")      # the tables `coded` makes
 _BRANCH_AGENCY_COLUMNS = ("unit_id", "raw", "char_start", "char_end")     # the agencies' text in a unit (topics)
 
 
 def _in_order(out: dict, coded_tables: dict, wording: dict) -> dict[str, pd.DataFrame]:
     """The tables in one order however they were made (the data package and database list them so)."""
     return out | {"task_topics": coded_tables["task_topics"]} | wording | {
-        name: coded_tables[name] for name in ("task_similarity", "template_alignment")}
+        name: coded_tables[name] for name in CODED if name != "task_topics"}
 
 
 def _coded_into(folder: Path, *branch) -> tuple[list[str], dict]:
@@ -146,12 +148,18 @@ def _coded_when_sent(receive, reply):
     load_model(), load_confidence()     # both cached: coded() finds them read
     coder.segmenter.cache.get("")       # reads the token cache
     schema.load()                       # cached: the table files' descriptions
-    while True:     # its jobs, named: ("code", coded's arguments) replies, ("files", database_files') ends it
+    made: dict = {}
+    # its jobs, named: ("code", coded's arguments) replies; ("files", database_files' arguments)
+    # ends it, where the tables named in the order but neither written nor given are those it coded
+    while True:
         kind, job = receive()
         if kind == "code":
-            reply(coded(*job, coder=coder))
+            made, spent = coded(*job, coder=coder)
+            reply((made, spent))
         elif kind == "files":
-            return database_files(*job)
+            tmp, to_write, heads, order = job
+            return database_files(tmp, to_write | {n: made[n] for n in order if n not in heads and n not in to_write},
+                                  heads, order)
         else:
             raise ValueError(f"no such job for the coding copy: {kind!r}")
 

@@ -80,9 +80,9 @@ def write(tables: dict[str, pd.DataFrame], out: Path, raw_dirs: tuple[Path, ...]
 
 class Staging:
     """An output folder in the making: `out` checked (`check_target`), then a fresh staging folder
-    beside it that the build writes into, table by table as it has them (`parquet`), and switches
-    in at the end (`finish`). Leaving the context removes the staging folder: after the switch it
-    holds the previous output; after a failure, what was written so far."""
+    beside it that the build writes into as it has the tables (`early`), and switches in at the
+    end (`finish`). Leaving the context removes the staging folder: after the switch it holds the
+    previous output; after a failure, what was written so far."""
 
     def __init__(self, out: Path, raw_dirs: tuple[Path, ...] = ()):
         self.out = Path(out)
@@ -91,6 +91,8 @@ class Staging:
         remove_stale(self.out.parent, self.out.name)
         self.folder = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{self.out.name}-{os.getpid()}-", dir=self.out.parent))
         self.in_parquet: set[str] = set()     # the tables written already
+        self._book: workbook.Book | None = None
+        self._files_by = None
 
     def __enter__(self) -> Staging:
         return self
@@ -98,43 +100,51 @@ class Staging:
     def __exit__(self, *exc) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
 
-    def parquet(self, tables: dict[str, pd.DataFrame]) -> None:
-        """Each of `tables` as Parquet now (a few documents' build does it while its copy codes
-        the topics, so the copy's share of the files is smaller)."""
-        write_parquet(self.folder, tables, schema.load())
-        self.in_parquet |= set(tables)
+    def early(self, made: dict[str, pd.DataFrame], order: list[str], files_by=None) -> None:
+        """What can be written of the tables `made` so far, while the rest are made elsewhere (a
+        few documents' build calls it while its copy, `files_by`, codes the topics): their Parquet
+        files, and the workbook's sheets that need nothing else. `files_by` is told at once to
+        write the database and CSVs once it has coded: `order` names every table the build will
+        hold, in order; those not in `made` are the ones it makes."""
+        write_parquet(self.folder, made, schema.load())
+        self.in_parquet |= set(made)
+        if files_by is not None:
+            files_by.send(("files", (self.folder, {}, {name: df.iloc[:0] for name, df in made.items()}, order)))
+            self._files_by = files_by
+        self._book = workbook.Book(self.folder / WORKBOOK, schema.load(), order)
+        self._book.write(made)
 
     def finish(self, tables: dict[str, pd.DataFrame], jobs: int = 1, files_by=None) -> None:
         """The rest of `tables`' outputs, then the switch: the workbook (pure Python, the slowest
         file) written beside the Parquet files, the database and the CSVs. Those are written by
         `files_by` when given (the build's copy from `assembly.coding_ahead`, which has its modules
-        loaded: it gets the tables not yet in Parquet and every table's columns with no rows);
-        else, with `jobs` > 1 and a few documents, by a forked copy of this process
-        (`analysis.beside`: the two run on two cores); else by a second thread (a process of a
-        corpus's size would hold a copy of every table it touched)."""
+        loaded: it gets the tables not yet in Parquet and every table's columns with no rows,
+        unless `early` told it already); else, with `jobs` > 1 and a few documents, by a forked
+        copy of this process (`analysis.beside`: the two run on two cores); else by a second
+        thread (a process of a corpus's size would hold a copy of every table it touched)."""
         tmp = self.folder
-        to_write = {name: df for name, df in tables.items() if name not in self.in_parquet}
+        files_by = files_by or self._files_by
         if files_by is not None:
             try:
-                files_by.send(("files", (tmp, to_write, {name: df.iloc[:0] for name, df in tables.items()})))
-                workbook.write(tmp / WORKBOOK, tables, schema.load())
+                if files_by is not self._files_by:
+                    files_by.send(("files", (tmp, {n: df for n, df in tables.items() if n not in self.in_parquet},
+                                             {n: df.iloc[:0] for n, df in tables.items()}, list(tables))))
+                self._workbook(tables)
                 files_by.result()
             except BaseException:
                 files_by.end()      # before the staging folder it writes into is removed
                 raise
         elif jobs > 1 and not in_parallel(jobs, len(tables.get("documents", ()))) and can_fork():
-            described = schema.load()
-            with beside(table_files, tmp, tables, described, self.in_parquet) as files:
-                workbook.write(tmp / WORKBOOK, tables, described)
+            with beside(table_files, tmp, tables, schema.load(), self.in_parquet) as files:
+                self._workbook(tables)
                 files.result()
         else:
             # the workbook (xlsxwriter: pure Python, holding the interpreter) in this thread; the
             # files in another, whose C++ work (pyarrow, DuckDB) lets go of the interpreter: on a
             # corpus the two overlap on two cores
-            described = schema.load()
             with ThreadPoolExecutor(1) as files:
-                done = files.submit(table_files, tmp, tables, described, self.in_parquet)
-                workbook.write(tmp / WORKBOOK, tables, described)
+                done = files.submit(table_files, tmp, tables, schema.load(), self.in_parquet)
+                self._workbook(tables)
                 done.result()
         written = [f"{name}.{kind}" for name in tables for kind in ("parquet", "csv")]
         written += [WORKBOOK, datapackage.NAME, DATABASE]
@@ -142,6 +152,12 @@ class Staging:
         _carry_over(self.out, tmp)
         _follow_umask(tmp)
         _switch(tmp, self.out)
+
+    def _workbook(self, tables: dict[str, pd.DataFrame]) -> None:
+        """The workbook's sheets not written yet, then the file."""
+        book = self._book or workbook.Book(self.folder / WORKBOOK, schema.load(), tables)
+        book.write(tables)
+        book.close()
 
 
 def columns_of(tables: dict[str, pd.DataFrame]) -> dict[str, list[str]]:
@@ -168,13 +184,15 @@ def table_files(tmp: Path, tables: dict[str, pd.DataFrame], described: schema.Sc
 
 
 def database_files(tmp: Path, to_write: dict[str, pd.DataFrame], heads: dict[str, pd.DataFrame],
-                   described: schema.Schema | None = None) -> None:
-    """The copy's share of the files (`Staging.finish` with `files_by`): the tables `to_write` as
-    Parquet, the data package, then the database of every table (from its Parquet file) and the
-    CSVs. `heads`: every table's columns and types, with no rows (all the data package and the
-    database need of those written already)."""
+                   order: list[str], described: schema.Schema | None = None) -> None:
+    """The copy's share of the files (`Staging.early` or `finish` with `files_by`): the tables
+    `to_write` as Parquet, the data package, then the database of every table of `order` (from
+    its Parquet file) and the CSVs. `heads`: the columns and types, with no rows, of the tables
+    written already (all the data package and the database need of them)."""
     described = described or schema.load()
     write_parquet(tmp, to_write, described)
+    heads = {**heads, **{name: df.iloc[:0] for name, df in to_write.items()}}
+    heads = {name: heads[name] for name in order}
     datapackage.write(tmp / datapackage.NAME, heads, described)
     _database(tmp / DATABASE, columns_of(heads), described)
 

@@ -106,35 +106,82 @@ def dictionary(schema: described.Schema) -> pd.DataFrame:
 
 
 def write(path: Path, tables: dict[str, pd.DataFrame], schema: described.Schema) -> None:
-    write_sheets(path, {**sheets(tables, schema), "data_dictionary": dictionary(schema)}, schema)
-
-
-def write_sheets(path: Path, prepared: dict[str, pd.DataFrame], schema: described.Schema) -> None:
-    """Each of `prepared` as a sheet, then not_in_full_here when something did not fit."""
-    import xlsxwriter   # only the build writes a workbook
-
-    book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
-                                           "strings_to_urls": False, "strings_to_numbers": False})
-    formats = {"header": book.add_format({"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#DDEBF7",
-                                          "bottom": 1}),
-               "date": book.add_format({"num_format": "yyyy-mm-dd"})}
-    notes = []
-    for name, df in prepared.items():
-        if len(df) >= EXCEL_ROWS:        # a sheet holds 1,048,576 rows with its header
-            notes.append((name, f"{len(df):,} rows: more than a sheet holds; in {name}.parquet and {name}.csv"))
-            continue
-        cut = _sheet(book, name, df, schema, formats)
-        if cut:
-            notes.append((name, f"{cut} cell(s) longer than Excel's {EXCEL_CELL:,} characters end in "
-                                f"'{CUT_MARK}' here; the full text is in {name}.parquet and {name}.csv"))
-    if notes:
-        _sheet(book, "not_in_full_here", pd.DataFrame(notes, columns=["table", "note"]), schema, formats)
+    book = Book(path, schema, tables)
+    book.write(tables)
     book.close()
 
 
-def _sheet(book, name: str, df: pd.DataFrame, schema: described.Schema, formats: dict) -> int:
+class Book:
+    """workbook.xlsx written sheet by sheet, each as soon as the tables it shows are at hand: a few
+    documents' build writes the sheets that need no topic codes while its copy codes the topics,
+    and the rest when the codes come. The sheets keep the workbook's order whichever is written
+    first: a sheet still waiting for its tables is added, empty, before a later one is written, and
+    filled when they come (if it then holds more rows than a sheet can, it holds the note instead
+    of the rows, as not_in_full_here says). `expected`: the names of every table the finished
+    build holds (which sheets there are). A sheet given as a table of its own name (tasks,
+    data_dictionary) is written as given."""
+
+    def __init__(self, path: Path, schema: described.Schema, expected):
+        import xlsxwriter   # only the build writes a workbook
+
+        self._schema = schema
+        expected = set(expected)
+        self._order = [name for name in schema.workbook
+                       if name in expected or (name == "tasks" and {"units", "task_agencies"} <= expected)]
+        self._order.append("data_dictionary")
+        self._needs = {name: {name} for name in self._order}        # the tables each sheet shows
+        self._needs["data_dictionary"] = set()
+        if "tasks" in self._order and "tasks" not in expected:
+            self._needs["tasks"] = {"units", "task_agencies"} | (expected & {"task_topics", "deadlines", "targets"})
+        self._book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
+                                                     "strings_to_urls": False, "strings_to_numbers": False})
+        self._formats = {"header": self._book.add_format({"bold": True, "text_wrap": True, "valign": "top",
+                                                          "bg_color": "#DDEBF7", "bottom": 1}),
+                         "date": self._book.add_format({"num_format": "yyyy-mm-dd"})}
+        self._added: dict = {}          # sheet name -> its worksheet (None: left out), in the workbook's order
+        self._waiting: set[str] = set()     # sheets added before their tables came
+        self._notes: list[tuple[str, str]] = []
+
+    def write(self, tables: dict[str, pd.DataFrame]) -> None:
+        """Every sheet not written yet whose tables are all in `tables`."""
+        for k, name in enumerate(self._order):
+            done = name in self._added and name not in self._waiting
+            if done or not self._needs[name] <= tables.keys():
+                continue
+            df = (tables[name] if name in tables else
+                  dictionary(self._schema) if name == "data_dictionary" else tasks(tables, self._schema))
+            if len(df) >= EXCEL_ROWS:        # a sheet holds 1,048,576 rows with its header
+                self._notes.append((name, f"{len(df):,} rows: more than a sheet holds; in {name}.parquet and {name}.csv"))
+                if name in self._waiting:    # its place is taken: the note in it
+                    _sheet(self._added[name], name, pd.DataFrame(self._notes[-1:], columns=["table", "note"]),
+                           self._schema, self._formats)
+                    self._waiting.discard(name)
+                else:
+                    self._added[name] = None
+                continue
+            for before in self._order[:k]:     # sheets still waiting for their tables keep their place
+                if before not in self._added:
+                    self._added[before] = self._book.add_worksheet(before[:31])
+                    self._waiting.add(before)
+            if name not in self._added:
+                self._added[name] = self._book.add_worksheet(name[:31])
+            self._waiting.discard(name)
+            cut = _sheet(self._added[name], name, df, self._schema, self._formats)
+            if cut:
+                self._notes.append((name, f"{cut} cell(s) longer than Excel's {EXCEL_CELL:,} characters end in "
+                                          f"'{CUT_MARK}' here; the full text is in {name}.parquet and {name}.csv"))
+
+    def close(self) -> None:
+        """not_in_full_here when something did not fit, then the file."""
+        if self._notes:
+            ws = self._book.add_worksheet("not_in_full_here")
+            _sheet(ws, "not_in_full_here", pd.DataFrame(self._notes, columns=["table", "note"]), self._schema,
+                   self._formats)
+        self._book.close()
+
+
+def _sheet(ws, name: str, df: pd.DataFrame, schema: described.Schema, formats: dict) -> int:
     """Write one sheet row by row (constant memory); the number of cells cut at Excel's limit."""
-    ws = book.add_worksheet(name[:31])
     columns = [schema.column(name, str(c)) for c in df.columns]
     headers = [c.header if c else str(col) for c, col in zip(columns, df.columns)]
     kinds = [c.type if c else _kind(df[col]) for c, col in zip(columns, df.columns)]

@@ -124,3 +124,40 @@ def test_a_task_lists_each_agency_once_in_the_order_of_its_text():
     assert rows["x:1"]["support"] == "市财政局" and rows["x:1"]["joint"] == ""
     assert (rows["x:1"]["topic"], rows["x:1"]["deadline"], rows["x:1"]["n_targets"]) == ("b", "2024-06-30", 2)
     assert (rows["x:2"]["lead"], rows["x:2"]["topic"], rows["x:2"]["deadline"], rows["x:2"]["n_targets"]) == ("", "", "", 1)
+
+
+def _cells(path):
+    wb = openpyxl.load_workbook(path)
+    return {ws.title: [[c.value for c in row] for row in ws.iter_rows()] for ws in wb}
+
+
+def test_sheets_written_as_their_tables_come_are_the_workbook_written_at_once(t, tmp_path):
+    # a few documents' build writes the sheets that need no topic codes first, the rest when they come
+    expected = list(t)
+    coded = {"task_topics", "task_similarity", "template_alignment"}
+    later = workbook.Book(tmp_path / "later.xlsx", schema.load(), expected)
+    later.write({n: df for n, df in t.items() if n not in coded})
+    later.write(t)
+    later.close()
+    workbook.write(tmp_path / "once.xlsx", t, schema.load())
+    once, twice = _cells(tmp_path / "once.xlsx"), _cells(tmp_path / "later.xlsx")
+    assert list(twice) == list(once) == ["documents", "tasks", "task_topics", "topics", "targets", "deadlines",
+                                         "data_dictionary"]
+    assert twice == once
+    assert twice["tasks"][1][11] == t["task_topics"].query("is_primary").set_index("unit_id").topic[
+        twice["tasks"][1][0]]       # the tasks sheet has its topics, though written after the topics sheet
+
+
+def test_a_sheet_that_waited_for_a_table_too_long_for_it_holds_the_note(t, tmp_path, monkeypatch):
+    monkeypatch.setattr(workbook, "EXCEL_ROWS", 300)      # task_topics (422 rows) too long, made small
+    later = workbook.Book(tmp_path / "later.xlsx", schema.load(), list(t))
+    later.write({n: df for n, df in t.items() if n != "task_topics"})    # topics, targets… written first
+    later.write(t)
+    later.close()
+    cells = _cells(tmp_path / "later.xlsx")
+    assert list(cells)[:4] == ["documents", "tasks", "task_topics", "topics"]     # its place kept
+    note = "422 rows: more than a sheet holds; in task_topics.parquet and task_topics.csv"
+    assert cells["task_topics"][1] == ["task_topics", note]
+    assert ["task_topics", note] in cells["not_in_full_here"]
+    workbook.write(tmp_path / "once.xlsx", t, schema.load())     # all at once: left out, as before
+    assert "task_topics" not in _cells(tmp_path / "once.xlsx")
