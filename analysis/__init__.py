@@ -49,6 +49,7 @@ class beside:
     is the last result."""
 
     def __init__(self, fn, *args, inbox: bool = False):
+        import gc
         import multiprocessing
         import sys
 
@@ -64,7 +65,14 @@ class beside:
         # waiting in receive() would hold a writer of its own inbox and never see its end
         parents = (self._receive, self._inbox)
         self._process = context.Process(target=_run_beside, args=(send, fn, args, parents, receive), daemon=True)
-        self._process.start()
+        # the collector's objects of this moment frozen for the fork: the copy never walks them (a
+        # pass would write every object's header it visits, copying those pages), and this process
+        # starts its young generations empty; 0.1 s of the five documents' build
+        gc.freeze()
+        try:
+            self._process.start()
+        finally:
+            gc.unfreeze()
         send.close()
         if inbox:
             receive.close()
