@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import time
 from pathlib import Path
@@ -99,6 +100,9 @@ def _build(args) -> int:
     from analysis.tables import assembly as tables
     from analysis.tables import build_report as report
     from analysis.tables import outputs
+
+    # what the imports made lives as long as the build: frozen, no collection walks it again
+    gc.freeze()
 
     raw_dir = args.raw_dir or args.manifest.parent
     if args.overrides != OVERRIDES_FILE and not Path(args.overrides).is_file():
