@@ -177,10 +177,8 @@ def table_files(tmp: Path, tables: dict[str, pd.DataFrame], described: schema.Sc
                 in_parquet: set[str] = frozenset()) -> None:
     """Each table as Parquet (but those `in_parquet` already), the data package, and the database
     with the CSVs made from it. `described`: data/schema/tables.yml (None: read here)."""
-    described = described or schema.load()
-    write_parquet(tmp, {name: df for name, df in tables.items() if name not in in_parquet}, described)
-    datapackage.write(tmp / datapackage.NAME, tables, described)
-    _database(tmp / DATABASE, columns_of(tables), described)     # and the CSVs, from the database's tables
+    database_files(tmp, {name: df for name, df in tables.items() if name not in in_parquet},
+                   {name: df.iloc[:0] for name, df in tables.items() if name in in_parquet}, list(tables), described)
 
 
 def database_files(tmp: Path, to_write: dict[str, pd.DataFrame], heads: dict[str, pd.DataFrame],
