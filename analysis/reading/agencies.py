@@ -120,9 +120,19 @@ class Dictionary:
         self.guess_functions = [(tuple(g["words"]), g["function"]) for g in guess.get("functions", [])]
         self.guess_levels = [(tuple(g["starts"]), g["level"]) for g in guess.get("levels", [])]
         self.municipalities = tuple(data.get("municipalities", ()))
+        self._prefixes_of: dict[Scope, tuple] = {}
+        self._items_of: dict[str, tuple] = {}       # `_items`' spans of each text read
 
-    def prefixes_for(self, region):
+    def prefixes_for(self, region) -> tuple:
+        """The prefixes that apply in a document (a region or its `Scope`), longest first. Computed
+        once per scope: the rules ask for them for every piece of every list."""
         sc = _scope(region)
+        known = self._prefixes_of.get(sc)
+        if known is None:
+            known = self._prefixes_of[sc] = self._prefixes_in(sc)
+        return known
+
+    def _prefixes_in(self, sc: Scope) -> tuple:
         out = []
         for p in self.prefixes:
             if ("regions" in p and sc.region not in p["regions"]) or ("levels" in p and sc.level not in p["levels"]):
@@ -130,7 +140,7 @@ class Dictionary:
             if sc.municipal and p["level"] == "prefecture":
                 p = {**p, "level": "provincial"}
             out.append(p)
-        return out
+        return tuple(out)
 
     def guess(self, name: str, region, printed: dict | None, carried: dict | None) -> Agency:
         """An agency for a name the dictionary lacks: function from its words; level from the
@@ -209,7 +219,21 @@ def _traditional() -> dict[str, str]:
 
 
 def _items(text: str, offset: int, dictionary: Dictionary) -> list[tuple[int, int]]:
-    """Spans of list items, split on separators outside parentheses and protected names."""
+    """Spans of list items, split on separators outside parentheses and protected names. The rules
+    ask this of the same cell several times (is it a list? is it prose? its names), so each text's
+    spans are kept (for the last _ITEMS_KEPT texts of a dictionary)."""
+    known = dictionary._items_of.get(text)
+    if known is None:
+        if len(dictionary._items_of) >= _ITEMS_KEPT:
+            dictionary._items_of.clear()
+        known = dictionary._items_of[text] = _item_spans(text, dictionary)
+    return [(offset + s, offset + e) for s, e in known]
+
+
+_ITEMS_KEPT = 20_000
+
+
+def _item_spans(text: str, dictionary: Dictionary) -> tuple[tuple[int, int], ...]:
     masked = list(text)
     folded = fold(text)
     for pattern in dictionary.protected:
@@ -233,8 +257,8 @@ def _items(text: str, offset: int, dictionary: Dictionary) -> list[tuple[int, in
         while e > s and text[e - 1] in SPACE:
             e -= 1
         if s < e:
-            out.append((offset + s, offset + e))
-    return out
+            out.append((s, e))
+    return tuple(out)
 
 
 def _joins_items(ch: str, text: str, i: int) -> bool:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 # Whitespace as scraped pages have it: ASCII, ideographic space, no-break space.
 SPACE = " \t\r\n\u3000\u00a0\ufeff\u200b\u2002\u2003\u2009\u202f"
 _NON_SPACE = re.compile(f"[^{re.escape(SPACE)}]")
+_NON_SPACE_RUN = re.compile(f"[^{re.escape(SPACE)}]+")
 
 
 @dataclass(frozen=True)
@@ -61,13 +62,12 @@ def uncovered(text: str, units: list[Unit]) -> list[tuple[int, int]]:
     for u in units:
         covered[u.char_start:u.char_end] = b"\x01" * (u.char_end - u.char_start)
     runs: list[tuple[int, int]] = []
-    for m in _NON_SPACE.finditer(text):
-        i = m.start()
-        if not covered[i]:
-            if runs and runs[-1][1] == i:
-                runs[-1] = (runs[-1][0], i + 1)
-            else:
-                runs.append((i, i + 1))
+    start = covered.find(0)
+    while start >= 0:                     # each stretch no unit covers, its runs of non-space
+        end = covered.find(1, start)
+        end = len(text) if end < 0 else end
+        runs.extend(m.span() for m in _NON_SPACE_RUN.finditer(text, start, end))
+        start = covered.find(0, end)
     return runs
 
 

@@ -111,7 +111,7 @@ class Staging:
         if files_by is not None:
             files_by.send(("files", (self.folder, {}, {name: df.iloc[:0] for name, df in made.items()}, order)))
             self._files_by = files_by
-        self._book = workbook.Book(self.folder / WORKBOOK, schema.load(), order)
+        self._book = workbook.Book(self.folder / WORKBOOK, schema.load(), order, units=len(made.get("units", ())))
         self._book.write(made)
 
     def finish(self, tables: dict[str, pd.DataFrame], jobs: int = 1, files_by=None) -> None:
@@ -155,7 +155,8 @@ class Staging:
 
     def _workbook(self, tables: dict[str, pd.DataFrame]) -> None:
         """The workbook's sheets not written yet, then the file."""
-        book = self._book or workbook.Book(self.folder / WORKBOOK, schema.load(), tables)
+        book = self._book or workbook.Book(self.folder / WORKBOOK, schema.load(), tables,
+                                           units=len(tables.get("units", ())))
         book.write(tables)
         book.close()
 

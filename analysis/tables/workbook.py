@@ -11,6 +11,10 @@ Never fails on Excel's limits: a table longer than a sheet is left out and a cel
 whole). Text a spreadsheet would run as a formula (=, +, -, @, tab, CR) is a string cell: the
 writer never turns text into formulas, numbers or links (xlsxwriter's `strings_to_*` off).
 
+A workbook of up to IN_MEMORY_UP_TO units is held in memory until it is closed (its strings shared,
+about an eighth faster for a few documents); a larger one is written row by row (xlsxwriter's
+constant_memory), so a corpus's workbook costs no memory for its cells. The cells are the same.
+
 Measured against openpyxl's write-only mode in benchmarks/bench_workbook.py.
 """
 
@@ -30,6 +34,7 @@ EXCEL_ROWS = 1_048_576
 EXCEL_CELL = 32_767
 CUT_MARK = "…[cut: full text in the Parquet and CSV files]"
 MAX_WIDTH = 60
+IN_MEMORY_UP_TO = 20_000    # units (every sheet grows with them): about 40 documents' workbook
 _ROLES = ("lead", "support", "joint")
 
 
@@ -106,7 +111,7 @@ def dictionary(schema: described.Schema) -> pd.DataFrame:
 
 
 def write(path: Path, tables: dict[str, pd.DataFrame], schema: described.Schema) -> None:
-    book = Book(path, schema, tables)
+    book = Book(path, schema, tables, units=len(tables["units"]) if "units" in tables else 0)
     book.write(tables)
     book.close()
 
@@ -119,9 +124,10 @@ class Book:
     filled when they come (if it then holds more rows than a sheet can, it holds the note instead
     of the rows, as not_in_full_here says). `expected`: the names of every table the finished
     build holds (which sheets there are). A sheet given as a table of its own name (tasks,
-    data_dictionary) is written as given."""
+    data_dictionary) is written as given. `units`: the rows of the units table, which decide
+    whether the cells are held until the file is closed (IN_MEMORY_UP_TO)."""
 
-    def __init__(self, path: Path, schema: described.Schema, expected):
+    def __init__(self, path: Path, schema: described.Schema, expected, units: int = IN_MEMORY_UP_TO + 1):
         import xlsxwriter   # only the build writes a workbook
 
         self._schema = schema
@@ -133,7 +139,7 @@ class Book:
         self._needs["data_dictionary"] = set()
         if "tasks" in self._order and "tasks" not in expected:
             self._needs["tasks"] = {"units", "task_agencies"} | (expected & {"task_topics", "deadlines", "targets"})
-        self._book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
+        self._book = xlsxwriter.Workbook(str(path), {"constant_memory": units > IN_MEMORY_UP_TO, "strings_to_formulas": False,
                                                      "strings_to_urls": False, "strings_to_numbers": False})
         self._formats = {"header": self._book.add_format({"bold": True, "text_wrap": True, "valign": "top",
                                                           "bg_color": "#DDEBF7", "bottom": 1}),
@@ -181,7 +187,7 @@ class Book:
 
 
 def _sheet(ws, name: str, df: pd.DataFrame, schema: described.Schema, formats: dict) -> int:
-    """Write one sheet row by row (constant memory); the number of cells cut at Excel's limit."""
+    """Write one sheet row by row; the number of cells cut at Excel's limit."""
     columns = [schema.column(name, str(c)) for c in df.columns]
     headers = [c.header if c else str(col) for c, col in zip(columns, df.columns)]
     kinds = [c.type if c else _kind(df[col]) for c, col in zip(columns, df.columns)]
@@ -233,7 +239,7 @@ def _width(header: str, values: pd.Series, kind: str) -> float:
         # in Python over the sample: pandas' string methods cost milliseconds a column, a third
         # of the five documents' workbook
         sample = [str(v) for v in values.head(500).tolist() if not _missing(v)]
-        longest = float(np.quantile([_display_len(v) for v in sample], 0.9)) if sample else 0
+        longest = _ninetieth([_display_len(v) for v in sample]) if sample else 0
     return min(MAX_WIDTH, max(head, longest) + 2)
 
 
@@ -245,4 +251,15 @@ def _missing(value) -> bool:
 
 
 def _display_len(text: str) -> int:
-    return len(text) + len(_WIDE.findall(text))
+    return len(text) if text.isascii() else 2 * len(text) - len(_WIDE.sub("", text))
+
+
+def _ninetieth(values: list[int]) -> float:
+    """numpy.quantile(values, 0.9) (its default, linear method, with its rounding): in Python, as
+    numpy's call costs more than the few hundred numbers of a column's sample."""
+    ordered = sorted(values)
+    at = (len(ordered) - 1) * 0.9
+    below = math.floor(at)
+    weight = at - below
+    a, b = float(ordered[below]), float(ordered[min(below + 1, len(ordered) - 1)])
+    return b - (b - a) * (1 - weight) if weight >= 0.5 else a + (b - a) * weight

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zipfile
 
 import duckdb
+import numpy as np
 import openpyxl
 import pytest
 
@@ -161,3 +163,30 @@ def test_a_sheet_that_waited_for_a_table_too_long_for_it_holds_the_note(t, tmp_p
     assert ["task_topics", note] in cells["not_in_full_here"]
     workbook.write(tmp_path / "once.xlsx", t, schema.load())     # all at once: left out, as before
     assert "task_topics" not in _cells(tmp_path / "once.xlsx")
+
+
+def _layout(path):
+    wb = openpyxl.load_workbook(path)
+    return {ws.title: (ws.freeze_panes, ws.auto_filter.ref,
+                       {k: d.width for k, d in ws.column_dimensions.items()}) for ws in wb}
+
+
+def test_a_workbook_held_in_memory_and_one_written_row_by_row_are_the_same(t, tmp_path, monkeypatch):
+    workbook.write(tmp_path / "held.xlsx", t, schema.load())          # a few documents: held until closed
+    monkeypatch.setattr(workbook, "IN_MEMORY_UP_TO", 10)               # as a corpus's: row by row
+    workbook.write(tmp_path / "rows.xlsx", t, schema.load())
+    with zipfile.ZipFile(tmp_path / "held.xlsx") as held, zipfile.ZipFile(tmp_path / "rows.xlsx") as rows:
+        assert "xl/sharedStrings.xml" in held.namelist()               # the two ways were taken
+        assert "xl/sharedStrings.xml" not in rows.namelist()
+    assert _cells(tmp_path / "held.xlsx") == _cells(tmp_path / "rows.xlsx")
+    assert _layout(tmp_path / "held.xlsx") == _layout(tmp_path / "rows.xlsx")
+
+
+def test_a_column_is_as_wide_as_nine_tenths_of_its_text():
+    rng = np.random.default_rng(7)
+    for n in [1, 2, 3, 7, 10, 11, 499, 500]:
+        values = rng.integers(0, 80, n).tolist()
+        assert workbook._ninetieth(values) == float(np.quantile(values, 0.9)), values
+    assert workbook._display_len("abc") == 3
+    assert workbook._display_len("卫生健康委(2)") == 13        # a Chinese character shows two columns wide
+    assert workbook._display_len("（一）") == 6
