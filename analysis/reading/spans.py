@@ -59,8 +59,11 @@ class Unit:
 def uncovered(text: str, units: list[Unit]) -> list[tuple[int, int]]:
     """Runs of non-space characters that no unit covers."""
     covered = bytearray(len(text))
-    for u in units:
-        covered[u.char_start:u.char_end] = b"\x01" * (u.char_end - u.char_start)
+    n = len(text)
+    for u in units:     # a span outside the text (a normalizer's bug) covers only what is inside
+        start, end = min(max(u.char_start, 0), n), min(max(u.char_end, 0), n)
+        if start < end:
+            covered[start:end] = b"\x01" * (end - start)
     runs: list[tuple[int, int]] = []
     start = covered.find(0)
     while start >= 0:                     # each stretch no unit covers, its runs of non-space

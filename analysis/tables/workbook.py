@@ -111,7 +111,7 @@ def dictionary(schema: described.Schema) -> pd.DataFrame:
 
 
 def write(path: Path, tables: dict[str, pd.DataFrame], schema: described.Schema) -> None:
-    book = Book(path, schema, tables, units=len(tables["units"]) if "units" in tables else 0)
+    book = Book(path, schema, tables, **({"units": len(tables["units"])} if "units" in tables else {}))
     book.write(tables)
     book.close()
 

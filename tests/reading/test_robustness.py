@@ -338,3 +338,14 @@ def test_crlf_and_cr_only_line_ends_read_the_same_repairs_included(tmp_path, ori
     assert [(r.reading, r.reason) for r in result.norm.repairs] == [(r.reading, r.reason) for r in base.norm.repairs]
     assert {k: [d.date for d in v] for k, v in result.deadlines.items()} == \
         {k: [d.date for d in v] for k, v in base.deadlines.items()}
+
+
+def test_uncovered_text_is_each_run_of_characters_no_unit_covers():
+    from analysis.reading.spans import Unit, uncovered
+
+    def unit(start, end):
+        return Unit("u", "task", "", "", start, end)
+    assert uncovered("ab cd\u3000ef", []) == [(0, 2), (3, 5), (6, 8)]
+    assert uncovered("ab cd\u3000ef", [unit(1, 4)]) == [(0, 1), (4, 5), (6, 8)]
+    # spans outside the text (a normalizer's bug) cover what is inside, and never hang
+    assert uncovered("ab cd\u3000ef", [unit(-1, 1), unit(6, 99)]) == [(1, 2), (3, 5)]

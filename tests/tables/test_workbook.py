@@ -184,9 +184,10 @@ def test_a_workbook_held_in_memory_and_one_written_row_by_row_are_the_same(t, tm
 
 def test_a_column_is_as_wide_as_nine_tenths_of_its_text():
     rng = np.random.default_rng(7)
-    for n in [1, 2, 3, 7, 10, 11, 499, 500]:
+    for n in [1, 2, 3, 7, 10, 11, 499, 500] + rng.integers(1, 501, 3000).tolist():   # rounding shows in a few
         values = rng.integers(0, 80, n).tolist()
         assert workbook._ninetieth(values) == float(np.quantile(values, 0.9)), values
     assert workbook._display_len("abc") == 3
     assert workbook._display_len("卫生健康委(2)") == 13        # a Chinese character shows two columns wide
     assert workbook._display_len("（一）") == 6
+    assert workbook._display_len("\U0001F600a") == 3          # outside the BMP: wide too
