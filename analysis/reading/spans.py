@@ -58,8 +58,8 @@ class Unit:
 
 def uncovered(text: str, units: list[Unit]) -> list[tuple[int, int]]:
     """Runs of non-space characters that no unit covers."""
-    covered = bytearray(len(text))
     n = len(text)
+    covered = bytearray(n)
     for u in units:     # a span outside the text (a normalizer's bug) covers only what is inside
         start, end = min(max(u.char_start, 0), n), min(max(u.char_end, 0), n)
         if start < end:
@@ -68,7 +68,7 @@ def uncovered(text: str, units: list[Unit]) -> list[tuple[int, int]]:
     start = covered.find(0)
     while start >= 0:                     # each stretch no unit covers, its runs of non-space
         end = covered.find(1, start)
-        end = len(text) if end < 0 else end
+        end = n if end < 0 else end
         runs.extend(m.span() for m in _NON_SPACE_RUN.finditer(text, start, end))
         start = covered.find(0, end)
     return runs
